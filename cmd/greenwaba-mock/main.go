@@ -1,0 +1,185 @@
+// Command greenwaba-mock serves the mock GreenWaba API (internal/mockapi) on
+// loopback, for demos and CI pipelines that need GreenWaba without network or
+// account.
+//
+//	greenwaba-mock -listen 127.0.0.1:7123 -instance ID:TOKEN -apply-delay 0s -rate-limits off -webhook-retry 60s
+//
+// The first line of standard output is the base URL; then one line per
+// account. Request logs go to standard error, without tokens.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi"
+)
+
+// demoInstanceID is the account created when no -instance is given; it is
+// the example id of GreenWaba's own WABA tooling.
+const demoInstanceID = 1101000001
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case err == nil:
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	default:
+		fmt.Fprintln(os.Stderr, "greenwaba-mock:", err)
+		os.Exit(2)
+	}
+}
+
+type instanceFlag struct {
+	id    int64
+	token string
+}
+
+// instanceList collects repeated -instance ID:TOKEN flags.
+type instanceList []instanceFlag
+
+func (l *instanceList) String() string {
+	ids := make([]string, len(*l))
+	for i, in := range *l {
+		ids[i] = strconv.FormatInt(in.id, 10) + ":***"
+	}
+	return strings.Join(ids, ",")
+}
+
+func (l *instanceList) Set(v string) error {
+	idStr, token, ok := strings.Cut(v, ":")
+	id, err := strconv.ParseInt(idStr, 10, 64)
+	if !ok || err != nil || id <= 0 || token == "" {
+		// Never echo v: it holds a token.
+		return errors.New("want ID:TOKEN with a positive integer ID and a non-empty TOKEN")
+	}
+	*l = append(*l, instanceFlag{id: id, token: token})
+	return nil
+}
+
+// run is main without the process: it serves until ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("greenwaba-mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:7123", "address to listen on; port 0 picks a free port")
+	var instances instanceList
+	fs.Var(&instances, "instance", "account as ID:TOKEN (repeatable); none creates one demo account")
+	applyDelay := fs.Duration("apply-delay", 0, "how long a setSettings write takes to become visible")
+	rateLimits := fs.String("rate-limits", "off", "off, or real for GreenWaba's per-second limits (429 with Retry-After)")
+	webhookRetry := fs.Duration("webhook-retry", 60*time.Second, "push mode: wait before resending a failed webhook")
+	deliveryTimeout := fs.Duration("delivery-timeout", 10*time.Second, "push mode: how long to wait for the receiver's answer")
+	verbose := fs.Bool("v", false, "log every request to standard error (tokens shown as ***)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *rateLimits != "off" && *rateLimits != "real" {
+		return fmt.Errorf("-rate-limits must be off or real, not %q", *rateLimits)
+	}
+	if *applyDelay < 0 || *webhookRetry <= 0 || *deliveryTimeout <= 0 {
+		return errors.New("-apply-delay must not be negative; -webhook-retry and -delivery-timeout must be positive")
+	}
+
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	srv := mockapi.New(mockapi.Options{
+		ApplyDelay:      *applyDelay,
+		RateLimits:      *rateLimits == "real",
+		WebhookRetry:    *webhookRetry,
+		DeliveryTimeout: *deliveryTimeout,
+		Logger:          slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+	})
+	defer srv.Close()
+
+	var lines []string
+	if len(instances) == 0 {
+		token, err := demoToken()
+		if err != nil {
+			return err
+		}
+		instances = instanceList{{id: demoInstanceID, token: token}}
+		// The demo token is printed on purpose: it is the only way to learn it.
+		lines = append(lines, fmt.Sprintf("idInstance=%d apiTokenInstance=%s (demo account)", demoInstanceID, token))
+	} else {
+		for _, in := range instances {
+			lines = append(lines, fmt.Sprintf("idInstance=%d", in.id))
+		}
+	}
+	for _, in := range instances {
+		if err := srv.CreateInstance(in.id, in.token); err != nil {
+			return fmt.Errorf("-instance %d: %w", in.id, err)
+		}
+	}
+
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	hs := mockapi.NewHTTPServer(srv)
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	fmt.Fprintln(stdout, baseURL(ln.Addr()))
+	for _, l := range lines {
+		fmt.Fprintln(stdout, l)
+	}
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stderr, "greenwaba-mock: shutting down")
+	srv.Close() // release long polls so Shutdown need not wait up to 60 s
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		_ = hs.Close()
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// baseURL is the URL clients use; a wildcard listen address is reached via loopback.
+func baseURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+func demoToken() (string, error) {
+	b := make([]byte, 25)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}

@@ -1,0 +1,345 @@
+package mockapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+const controlPrefix = "/mock/v1/"
+
+// maxNotificationBody bounds one enqueued notification.
+const maxNotificationBody = 1 << 20
+
+// maxApplyDelayMs bounds the apply delay set over HTTP (one day).
+const maxApplyDelayMs = 24 * 60 * 60 * 1000
+
+// maxTokenLen bounds apiTokenInstance; real tokens are about 50 characters.
+const maxTokenLen = 256
+
+// InstanceInfo is an account's state as the control API shows it.
+type InstanceInfo struct {
+	Settings        map[string]any `json:"settings"`        // the full flat GetSettings object, wire names/values ("yes"/"no")
+	PendingSettings map[string]any `json:"pendingSettings"` // what Settings becomes once pending writes apply; nil when nothing pending (D7)
+	QueueLength     int            `json:"queueLength"`
+	SettingsWrites  int            `json:"settingsWrites"` // setSettings calls accepted (200), {} included
+}
+
+// RequestRecord is one GreenWaba call in an account's request log.
+type RequestRecord struct {
+	Time   time.Time `json:"time"`
+	Verb   string    `json:"verb"`   // HTTP verb
+	Method string    `json:"method"` // canonical method name (e.g. "getSettings"), or the segment as sent when unknown
+	Path   string    `json:"path"`   // token replaced by ***
+	Status int       `json:"status"` // 0 when the connection was dropped by a fault
+}
+
+// CreateInstance adds an account with new-account settings (D8). The token
+// must be 1–256 characters from A–Z a–z 0–9 - . _ ~ so it fits a path segment.
+func (s *Server) CreateInstance(id int64, token string) error {
+	if id <= 0 {
+		return &badRequestError{msg: "idInstance must be a positive integer"}
+	}
+	if !validToken(token) {
+		return &badRequestError{msg: "apiTokenInstance must be 1 to 256 characters from A-Z a-z 0-9 - . _ ~"}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.accounts[id] != nil {
+		return ErrInstanceExists
+	}
+	s.accounts[id] = newAccount(id, token, s.opts.ApplyDelay)
+	return nil
+}
+
+func validToken(t string) bool {
+	if t == "" || len(t) > maxTokenLen {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// Enqueue appends a notification to the account's queue and returns its
+// receipt id. body must be a JSON object with a string typeWebhook (D17).
+func (s *Server) Enqueue(id int64, body json.RawMessage) (receiptID int64, err error) {
+	a := s.account(id)
+	if a == nil {
+		return 0, ErrInstanceNotFound
+	}
+	b, err := normalizeNotification(body)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	a.mu.Lock()
+	a.syncLocked(now)
+	rid := a.enqueueLocked(b, now)
+	s.maybePushLocked(a)
+	a.mu.Unlock()
+	return rid, nil
+}
+
+var errBadNotification = &badRequestError{msg: "notification must be a JSON object with a string typeWebhook"}
+
+// normalizeNotification validates body and returns a compact private copy
+// sized exactly, so a queued item costs little beyond its bytes.
+func normalizeNotification(body []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, body); err != nil || buf.Len() == 0 || buf.Bytes()[0] != '{' {
+		return nil, errBadNotification
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(buf.Bytes(), &fields); err != nil {
+		return nil, errBadNotification
+	}
+	if _, ok := jsonString(fields["typeWebhook"]); !ok {
+		return nil, errBadNotification
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// EditSettings is an edit made in the Console: validated like setSettings
+// (D6), visible at once, not counted as an API write.
+func (s *Server) EditSettings(id int64, fields map[string]any) error {
+	if fields == nil {
+		fields = map[string]any{}
+	}
+	data, err := json.Marshal(fields)
+	if err != nil {
+		return &badRequestError{msg: "bad request data: fields are not JSON values"}
+	}
+	return s.editSettings(id, data)
+}
+
+func (s *Server) editSettings(id int64, data []byte) error {
+	a := s.account(id)
+	if a == nil {
+		return ErrInstanceNotFound
+	}
+	p, err := parseSettingsPatch(data)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.syncLocked(s.now())
+	p.applyTo(&a.current)
+	s.maybePushLocked(a)
+	a.mu.Unlock()
+	return nil
+}
+
+// SetApplyDelay sets how long the account's later setSettings writes take to
+// become visible (D7).
+func (s *Server) SetApplyDelay(id int64, d time.Duration) error {
+	if d < 0 {
+		return &badRequestError{msg: "apply delay must not be negative"}
+	}
+	a := s.account(id)
+	if a == nil {
+		return ErrInstanceNotFound
+	}
+	a.mu.Lock()
+	a.applyDelay = d
+	a.mu.Unlock()
+	return nil
+}
+
+// Instance returns the account's settings, pending settings, queue length
+// and settings-write count.
+func (s *Server) Instance(id int64) (InstanceInfo, error) {
+	a := s.account(id)
+	if a == nil {
+		return InstanceInfo{}, ErrInstanceNotFound
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.syncLocked(s.now())
+	s.maybePushLocked(a)
+	info := InstanceInfo{
+		Settings:       a.current.toMap(),
+		QueueLength:    a.queueLen(),
+		SettingsWrites: a.writes,
+	}
+	if p := a.pendingView(); p != nil {
+		info.PendingSettings = p.toMap()
+	}
+	return info, nil
+}
+
+// Requests returns the account's request log, oldest first (the latest
+// 10,000 GreenWaba calls; control calls are not logged).
+func (s *Server) Requests(id int64) ([]RequestRecord, error) {
+	a := s.account(id)
+	if a == nil {
+		return nil, ErrInstanceNotFound
+	}
+	return a.requests(), nil
+}
+
+func (s *Server) controlMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /mock/v1/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeText(w, http.StatusOK, "ok")
+	})
+	mux.HandleFunc("POST /mock/v1/instances", s.handleCreateInstance)
+	mux.HandleFunc("GET /mock/v1/instances/{id}", s.withID(func(w http.ResponseWriter, _ *http.Request, id int64) {
+		info, err := s.Instance(id)
+		writeControl(w, http.StatusOK, info, err)
+	}))
+	mux.HandleFunc("POST /mock/v1/instances/{id}/notifications", s.withID(s.handleEnqueue))
+	mux.HandleFunc("PATCH /mock/v1/instances/{id}/settings", s.withID(s.handleEditSettings))
+	mux.HandleFunc("PUT /mock/v1/instances/{id}/apply-delay", s.withID(s.handleApplyDelay))
+	mux.HandleFunc("GET /mock/v1/instances/{id}/requests", s.withID(func(w http.ResponseWriter, _ *http.Request, id int64) {
+		recs, err := s.Requests(id)
+		writeControl(w, http.StatusOK, recs, err)
+	}))
+	mux.HandleFunc("POST /mock/v1/faults", s.handleAddFault)
+	return mux
+}
+
+func (s *Server) withID(h func(http.ResponseWriter, *http.Request, int64)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := parseID(r.PathValue("id"))
+		if !ok {
+			writeText(w, http.StatusBadRequest, "idInstance must be an integer")
+			return
+		}
+		h(w, r, id)
+	}
+}
+
+// writeControl answers a control call: v as JSON on success, else the error
+// as one line with its status.
+func writeControl(w http.ResponseWriter, status int, v any, err error) {
+	switch {
+	case err == nil:
+		b, merr := json.Marshal(v)
+		if merr != nil {
+			writeText(w, http.StatusInternalServerError, "cannot encode response")
+			return
+		}
+		writeJSONBytes(w, status, b)
+	case errors.Is(err, ErrInstanceNotFound):
+		writeText(w, http.StatusNotFound, "instance not found")
+	case errors.Is(err, ErrInstanceExists):
+		writeText(w, http.StatusConflict, "instance already exists")
+	case isBadRequest(err):
+		writeText(w, http.StatusBadRequest, err.Error())
+	default:
+		writeText(w, http.StatusInternalServerError, "internal error")
+	}
+}
+
+// readBody reads at most limit bytes; larger bodies are a 400.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, &badRequestError{msg: "body larger than " + strconv.FormatInt(limit, 10) + " bytes"}
+		}
+		return nil, &badRequestError{msg: "cannot read body"}
+	}
+	return data, nil
+}
+
+// decodeStrict decodes a control body, rejecting unknown fields so a typo
+// in a CI script fails loudly.
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return &badRequestError{msg: "body must be a JSON object with the documented fields"}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &badRequestError{msg: "body must be a single JSON object"}
+	}
+	return nil
+}
+
+func (s *Server) handleCreateInstance(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		IDInstance       int64  `json:"idInstance"`
+		APITokenInstance string `json:"apiTokenInstance"`
+	}
+	data, err := readBody(w, r, maxSettingsBody)
+	if err == nil {
+		err = decodeStrict(data, &req)
+	}
+	if err == nil {
+		err = s.CreateInstance(req.IDInstance, req.APITokenInstance)
+	}
+	writeControl(w, http.StatusCreated, map[string]int64{"idInstance": req.IDInstance}, err)
+}
+
+func (s *Server) handleEnqueue(w http.ResponseWriter, r *http.Request, id int64) {
+	data, err := readBody(w, r, maxNotificationBody)
+	var rid int64
+	if err == nil {
+		rid, err = s.Enqueue(id, data)
+	}
+	writeControl(w, http.StatusCreated, map[string]int64{"receiptId": rid}, err)
+}
+
+func (s *Server) handleEditSettings(w http.ResponseWriter, r *http.Request, id int64) {
+	data, err := readBody(w, r, maxSettingsBody)
+	if err == nil {
+		err = s.editSettings(id, data)
+	}
+	var info InstanceInfo
+	if err == nil {
+		info, err = s.Instance(id)
+	}
+	writeControl(w, http.StatusOK, info, err)
+}
+
+func (s *Server) handleApplyDelay(w http.ResponseWriter, r *http.Request, id int64) {
+	var req struct {
+		ApplyDelayMs *int64 `json:"applyDelayMs"`
+	}
+	data, err := readBody(w, r, maxSettingsBody)
+	if err == nil {
+		err = decodeStrict(data, &req)
+	}
+	if err == nil && (req.ApplyDelayMs == nil || *req.ApplyDelayMs < 0 || *req.ApplyDelayMs > maxApplyDelayMs) {
+		err = &badRequestError{msg: "applyDelayMs must be an integer from 0 to 86400000"}
+	}
+	if err == nil {
+		err = s.SetApplyDelay(id, time.Duration(*req.ApplyDelayMs)*time.Millisecond)
+	}
+	var ms int64
+	if req.ApplyDelayMs != nil {
+		ms = *req.ApplyDelayMs
+	}
+	writeControl(w, http.StatusOK, map[string]int64{"applyDelayMs": ms}, err)
+}
+
+func (s *Server) handleAddFault(w http.ResponseWriter, r *http.Request) {
+	var f Fault
+	data, err := readBody(w, r, maxSettingsBody)
+	if err == nil {
+		err = decodeStrict(data, &f)
+	}
+	if err == nil {
+		err = s.AddFault(f)
+	}
+	// Answer with the fault as armed: canonical method, count defaulted.
+	if m := lookupMethod(f.Method); m != mUnknown {
+		f.Method = methodTable[m].name
+	}
+	if f.Count == 0 {
+		f.Count = 1
+	}
+	writeControl(w, http.StatusCreated, f, err)
+}

@@ -1,0 +1,169 @@
+package mockapi
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestControlAPI covers every row of the control table over HTTP.
+func TestControlAPI(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		verb   string
+		path   string
+		body   string
+		status int
+		want   string // exact body
+	}{
+		{"healthz", "GET", "/mock/v1/healthz", "", 200, "ok"},
+		{"create", "POST", "/mock/v1/instances", `{"idInstance":1101000009,"apiTokenInstance":"abc123"}`, 201, `{"idInstance":1101000009}`},
+		{"create existing", "POST", "/mock/v1/instances", `{"idInstance":1101000001,"apiTokenInstance":"abc123"}`, 409, "instance already exists"},
+		{"create id zero", "POST", "/mock/v1/instances", `{"idInstance":0,"apiTokenInstance":"abc"}`, 400, "idInstance must be a positive integer"},
+		{"create id string", "POST", "/mock/v1/instances", `{"idInstance":"1","apiTokenInstance":"abc"}`, 400, "body must be a JSON object with the documented fields"},
+		{"create no token", "POST", "/mock/v1/instances", `{"idInstance":5}`, 400, "apiTokenInstance must be 1 to 256 characters from A-Z a-z 0-9 - . _ ~"},
+		{"create token with slash", "POST", "/mock/v1/instances", `{"idInstance":5,"apiTokenInstance":"a/b"}`, 400, "apiTokenInstance must be 1 to 256 characters from A-Z a-z 0-9 - . _ ~"},
+		{"create unknown field", "POST", "/mock/v1/instances", `{"idInstance":5,"apiTokenInstance":"a","tokne":"x"}`, 400, "body must be a JSON object with the documented fields"},
+		{"create malformed", "POST", "/mock/v1/instances", `{`, 400, "body must be a JSON object with the documented fields"},
+		{"create wrong verb", "GET", "/mock/v1/instances", "", 405, "Method Not Allowed\n"},
+		{"enqueue", "POST", "/mock/v1/instances/1101000001/notifications", notif("incomingMessageReceived", 1), 201, `{"receiptId":1}`},
+		{"enqueue second", "POST", "/mock/v1/instances/1101000001/notifications", notif("outgoingMessageStatus", 2), 201, `{"receiptId":2}`},
+		{"enqueue no typeWebhook", "POST", "/mock/v1/instances/1101000001/notifications", `{"x":1}`, 400, "notification must be a JSON object with a string typeWebhook"},
+		{"enqueue typeWebhook number", "POST", "/mock/v1/instances/1101000001/notifications", `{"typeWebhook":1}`, 400, "notification must be a JSON object with a string typeWebhook"},
+		{"enqueue array", "POST", "/mock/v1/instances/1101000001/notifications", `[{"typeWebhook":"x"}]`, 400, "notification must be a JSON object with a string typeWebhook"},
+		{"enqueue too large", "POST", "/mock/v1/instances/1101000001/notifications", `{"typeWebhook":"x","p":"` + strings.Repeat("p", 1<<20) + `"}`, 400, "body larger than 1048576 bytes"},
+		{"enqueue unknown instance", "POST", "/mock/v1/instances/42/notifications", notif("x", 1), 404, "instance not found"},
+		{"enqueue bad id", "POST", "/mock/v1/instances/abc/notifications", notif("x", 1), 400, "idInstance must be an integer"},
+		{"console edit invalid", "PATCH", "/mock/v1/instances/1101000001/settings", `{"incomingWebhook":"si"}`, 400, `bad request data: incomingWebhook must be "yes" or "no"`},
+		{"console edit unknown instance", "PATCH", "/mock/v1/instances/42/settings", `{}`, 404, "instance not found"},
+		{"instance unknown", "GET", "/mock/v1/instances/42", "", 404, "instance not found"},
+		{"requests unknown", "GET", "/mock/v1/instances/42/requests", "", 404, "instance not found"},
+		{"apply delay", "PUT", "/mock/v1/instances/1101000001/apply-delay", `{"applyDelayMs":0}`, 200, `{"applyDelayMs":0}`},
+		{"apply delay missing", "PUT", "/mock/v1/instances/1101000001/apply-delay", `{}`, 400, "applyDelayMs must be an integer from 0 to 86400000"},
+		{"apply delay negative", "PUT", "/mock/v1/instances/1101000001/apply-delay", `{"applyDelayMs":-1}`, 400, "applyDelayMs must be an integer from 0 to 86400000"},
+		{"apply delay unknown instance", "PUT", "/mock/v1/instances/42/apply-delay", `{"applyDelayMs":1}`, 404, "instance not found"},
+		{"fault", "POST", "/mock/v1/faults", `{"idInstance":1101000001,"method":"GETSETTINGS","status":429,"retryAfter":1,"count":3}`, 201,
+			`{"idInstance":1101000001,"method":"getSettings","status":429,"retryAfter":1,"count":3,"delayMs":0,"drop":false}`},
+		{"fault unknown method", "POST", "/mock/v1/faults", `{"method":"sendMessage","status":500}`, 400, `unknown method "sendMessage"`},
+		{"fault unknown instance", "POST", "/mock/v1/faults", `{"idInstance":42,"status":500}`, 404, "instance not found"},
+		{"fault no effect", "POST", "/mock/v1/faults", `{"idInstance":1101000001,"count":2}`, 400, "a fault needs status, delayMs or drop"},
+		{"fault bad status", "POST", "/mock/v1/faults", `{"status":99}`, 400, "status must be between 200 and 599"},
+		{"fault negative", "POST", "/mock/v1/faults", `{"status":500,"count":-1}`, 400, "count, delayMs and retryAfter must not be negative"},
+		{"fault status and drop", "POST", "/mock/v1/faults", `{"status":500,"drop":true}`, 400, "a fault cannot both answer a status and drop"},
+		{"fault typo", "POST", "/mock/v1/faults", `{"statsu":500}`, 400, "body must be a JSON object with the documented fields"},
+		{"unknown control path", "GET", "/mock/v1/nope", "", 404, "404 page not found\n"},
+	}
+	m := newMock(t, Options{})
+	for _, tc := range cases {
+		r := m.do(tc.verb, tc.path, tc.body)
+		if r.status != tc.status || r.body != tc.want {
+			t.Errorf("%s: %s %s = %d %q, want %d %q", tc.name, tc.verb, tc.path, r.status, r.body, tc.status, tc.want)
+		}
+		if strings.Count(strings.TrimSuffix(r.body, "\n"), "\n") > 0 {
+			t.Errorf("%s: body is not one line", tc.name)
+		}
+	}
+
+	// The created account works with its token; the control calls above enqueued two items.
+	if r := m.do("GET", "/waInstance1101000009/getSettings/abc123", ""); r.status != 200 {
+		t.Errorf("created account: %d %s", r.status, r.body)
+	}
+	if n := m.info(testID).QueueLength; n != 2 {
+		t.Errorf("queueLength = %d, want 2", n)
+	}
+}
+
+func TestControlConsoleEditOverHTTP(t *testing.T) {
+	t.Parallel()
+	m := newMock(t, Options{})
+	r := m.do("PATCH", "/mock/v1/instances/1101000001/settings", `{"webhookUrl":"https://hooks.example.test","stateWebhook":"yes"}`)
+	if r.status != 200 {
+		t.Fatalf("PATCH = %d %s", r.status, r.body)
+	}
+	var info InstanceInfo
+	if err := json.Unmarshal([]byte(r.body), &info); err != nil {
+		t.Fatal(err)
+	}
+	if info.Settings["webhookUrl"] != "https://hooks.example.test" || info.SettingsWrites != 0 || info.PendingSettings != nil {
+		t.Fatalf("PATCH answer = %+v", info)
+	}
+	if s := m.settings(); s["webhookUrl"] != "https://hooks.example.test" || s["stateWebhook"] != "yes" {
+		t.Fatalf("getSettings after console edit = %v", s)
+	}
+}
+
+func TestControlApplyDelayOverHTTP(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	m := newMock(t, Options{Clock: clock})
+	if r := m.do("PUT", "/mock/v1/instances/1101000001/apply-delay", `{"applyDelayMs":60000}`); r.status != 200 {
+		t.Fatalf("PUT apply-delay = %d %s", r.status, r.body)
+	}
+	m.do("POST", api("setSettings"), `{"incomingWebhook":"yes"}`)
+	if got := m.settings()["incomingWebhook"]; got != "no" {
+		t.Fatalf("visible before delay: %v", got)
+	}
+	clock.Advance(time.Minute)
+	if got := m.settings()["incomingWebhook"]; got != "yes" {
+		t.Fatalf("not visible after delay: %v", got)
+	}
+}
+
+// TestRequestLog covers GET /mock/v1/instances/{id}/requests: verb, method,
+// status, time, and the token shown as ***; control calls are not logged.
+func TestRequestLog(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	m := newMock(t, Options{Clock: clock})
+	m.do("GET", api("GetSettings"), "")
+	m.do("POST", api("setSettings"), `{"webhookUrlToken":"hook-secret-1"}`)
+	m.do("GET", "/waInstance1101000001/getSettings/wrong-token", "")
+	m.do("DELETE", api("deleteNotification", "7"), "")
+	m.do("GET", api("sendMessage"), "")
+	m.do("GET", "/mock/v1/instances/1101000001", "")
+	r := m.do("GET", "/mock/v1/instances/1101000001/requests", "")
+	if r.status != 200 {
+		t.Fatalf("requests = %d %s", r.status, r.body)
+	}
+	if strings.Contains(r.body, testToken) || strings.Contains(r.body, "wrong-token") || strings.Contains(r.body, "hook-secret-1") {
+		t.Fatalf("request log leaks a token: %s", r.body)
+	}
+	var recs []RequestRecord
+	if err := json.Unmarshal([]byte(r.body), &recs); err != nil {
+		t.Fatal(err)
+	}
+	want := []RequestRecord{
+		{Verb: "GET", Method: "getSettings", Path: "/waInstance1101000001/GetSettings/***", Status: 200},
+		{Verb: "POST", Method: "setSettings", Path: "/waInstance1101000001/setSettings/***", Status: 200},
+		{Verb: "GET", Method: "getSettings", Path: "/waInstance1101000001/getSettings/***", Status: 401},
+		{Verb: "DELETE", Method: "deleteNotification", Path: "/waInstance1101000001/deleteNotification/***/7", Status: 200},
+		{Verb: "GET", Method: "sendMessage", Path: "/waInstance1101000001/sendMessage/***", Status: 404},
+	}
+	if len(recs) != len(want) {
+		t.Fatalf("got %d records, want %d: %s", len(recs), len(want), r.body)
+	}
+	for i, w := range want {
+		w.Time = clock.Now()
+		if recs[i] != w && !(recs[i].Time.Equal(w.Time) && recs[i].Verb == w.Verb && recs[i].Method == w.Method && recs[i].Path == w.Path && recs[i].Status == w.Status) {
+			t.Errorf("record %d = %+v, want %+v", i, recs[i], w)
+		}
+	}
+	goRecs, err := m.srv.Requests(testID)
+	if err != nil || len(goRecs) != len(want) {
+		t.Fatalf("Requests() = %d records, %v", len(goRecs), err)
+	}
+}
+
+func TestRequestLogIsBounded(t *testing.T) {
+	t.Parallel()
+	a := newAccount(1, "t", 0)
+	for i := range maxRequestLog + 5 {
+		a.record(RequestRecord{Status: i})
+	}
+	recs := a.requests()
+	if len(recs) != maxRequestLog || recs[0].Status != 5 || recs[len(recs)-1].Status != maxRequestLog+4 {
+		t.Fatalf("ring: len %d first %d last %d", len(recs), recs[0].Status, recs[len(recs)-1].Status)
+	}
+}

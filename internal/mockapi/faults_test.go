@@ -1,0 +1,202 @@
+package mockapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// TestRateLimits covers D15: per account, per method, per second, 429 with
+// Retry-After; a limited setSettings is not a write.
+func TestRateLimits(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	m := newMock(t, Options{Clock: clock, RateLimits: true})
+	if err := m.srv.CreateInstance(otherID, otherTok); err != nil {
+		t.Fatal(err)
+	}
+	for _, method := range []string{"getSettings", "getStateInstance"} {
+		if r := m.do("GET", api(method), ""); r.status != 200 {
+			t.Fatalf("first %s = %d", method, r.status)
+		}
+		r := m.do("GET", api(method), "")
+		if r.status != 429 || r.body != "Too Many Requests" || r.header.Get("Retry-After") != "1" {
+			t.Fatalf("second %s = %d %q Retry-After %q", method, r.status, r.body, r.header.Get("Retry-After"))
+		}
+	}
+	// setSettings has its own window; the other account its own limits.
+	if r := m.do("POST", api("setSettings"), `{}`); r.status != 200 {
+		t.Fatalf("setSettings = %d", r.status)
+	}
+	if r := m.do("POST", api("setSettings"), `{"incomingWebhook":"yes"}`); r.status != 429 {
+		t.Fatalf("second setSettings = %d", r.status)
+	}
+	if r := m.do("GET", "/waInstance1101000002/getSettings/"+otherTok, ""); r.status != 200 {
+		t.Fatalf("other account = %d", r.status)
+	}
+	if info := m.info(testID); info.SettingsWrites != 1 || info.Settings["incomingWebhook"] != "no" {
+		t.Fatalf("limited write counted or applied: %+v", info)
+	}
+
+	m.enqueue(testID, notif("incomingMessageReceived", 1))
+	for i := range 100 {
+		if r := m.do("GET", api("receiveNotification"), ""); r.status != 200 {
+			t.Fatalf("receive %d = %d", i, r.status)
+		}
+	}
+	if r := m.do("GET", api("receiveNotification"), ""); r.status != 429 {
+		t.Fatalf("101st receive = %d", r.status)
+	}
+	for i := range 100 {
+		if r := m.do("DELETE", api("deleteNotification", "9"), ""); r.status != 200 {
+			t.Fatalf("delete %d = %d", i, r.status)
+		}
+	}
+	if r := m.do("DELETE", api("deleteNotification", "9"), ""); r.status != 429 {
+		t.Fatalf("101st delete = %d", r.status)
+	}
+
+	clock.Advance(time.Second)
+	if r := m.do("GET", api("getSettings"), ""); r.status != 200 {
+		t.Fatalf("next second = %d", r.status)
+	}
+	if r := m.do("GET", api("receiveNotification"), ""); r.status != 200 {
+		t.Fatalf("receive next second = %d", r.status)
+	}
+}
+
+func TestRateLimitsOffByDefault(t *testing.T) {
+	t.Parallel()
+	m := newMock(t, Options{Clock: newFakeClock()})
+	for i := range 5 {
+		if r := m.do("GET", api("getSettings"), ""); r.status != 200 {
+			t.Fatalf("getSettings %d = %d", i, r.status)
+		}
+	}
+}
+
+// TestFaults covers POST /mock/v1/faults and AddFault: status, retryAfter,
+// count, matching by account and method.
+func TestFaults(t *testing.T) {
+	t.Parallel()
+	m := newMock(t, Options{})
+	if err := m.srv.CreateInstance(otherID, otherTok); err != nil {
+		t.Fatal(err)
+	}
+	r := m.do("POST", "/mock/v1/faults", `{"idInstance":1101000001,"method":"getSettings","status":429,"retryAfter":7,"count":2}`)
+	if r.status != 201 {
+		t.Fatalf("add fault = %d %s", r.status, r.body)
+	}
+	// Other methods, other accounts and bad tokens do not consume it.
+	if r := m.do("GET", api("getStateInstance"), ""); r.status != 200 {
+		t.Fatalf("other method = %d", r.status)
+	}
+	if r := m.do("GET", "/waInstance1101000002/getSettings/"+otherTok, ""); r.status != 200 {
+		t.Fatalf("other account = %d", r.status)
+	}
+	if r := m.do("GET", "/waInstance1101000001/getSettings/bad", ""); r.status != 401 {
+		t.Fatalf("bad token = %d", r.status)
+	}
+	for i := range 2 {
+		r := m.do("GET", api("getSettings"), "")
+		if r.status != 429 || r.body != "Too Many Requests" || r.header.Get("Retry-After") != "7" {
+			t.Fatalf("faulted call %d = %d %q %q", i, r.status, r.body, r.header.Get("Retry-After"))
+		}
+	}
+	if r := m.do("GET", api("getSettings"), ""); r.status != 200 {
+		t.Fatalf("after count = %d", r.status)
+	}
+
+	// A wildcard fault (no account, no method) with a status without text.
+	if err := m.srv.AddFault(Fault{Status: 502}); err != nil {
+		t.Fatal(err)
+	}
+	if r := m.do("DELETE", "/waInstance1101000002/clearWebhooksQueue/"+otherTok, ""); r.status != 502 || r.body != "Bad Gateway" || r.header.Get("Retry-After") != "" {
+		t.Fatalf("wildcard fault = %d %q", r.status, r.body)
+	}
+	if err := m.srv.AddFault(Fault{IDInstance: testID, Method: "setSettings", Status: 599}); err != nil {
+		t.Fatal(err)
+	}
+	if r := m.do("POST", api("setSettings"), `{}`); r.status != 599 || r.body != "Status 599" {
+		t.Fatalf("599 fault = %d %q", r.status, r.body)
+	}
+	if got := m.info(testID).SettingsWrites; got != 0 {
+		t.Fatalf("faulted setSettings counted: %d", got)
+	}
+	if err := m.srv.AddFault(Fault{IDInstance: 42, Status: 500}); !errors.Is(err, ErrInstanceNotFound) {
+		t.Fatalf("unknown account: %v", err)
+	}
+}
+
+func TestFaultDelay(t *testing.T) {
+	t.Parallel()
+	m := newMock(t, Options{})
+	// A delay far longer than the client waits: the client gives up first.
+	if err := m.srv.AddFault(Fault{IDInstance: testID, Method: "getSettings", DelayMs: 60000}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, "GET", m.base+api("getSettings"), nil)
+		resp, err := m.cli.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			err = errors.New("answered during the delay: " + strconv.Itoa(resp.StatusCode))
+		}
+		errc <- err
+	}()
+	waitFor(t, "the delayed call to be in flight", func() bool { return m.srv.nFaults.Load() == 0 })
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("delayed call: %v", err)
+	}
+	// Delay with a status: the status is answered after the delay.
+	if err := m.srv.AddFault(Fault{IDInstance: testID, DelayMs: 1, Status: 503, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if r := m.do("GET", api("getSettings"), ""); r.status != 503 {
+		t.Fatalf("delay+status = %d", r.status)
+	}
+	if r := m.do("GET", api("getSettings"), ""); r.status != 200 {
+		t.Fatalf("after fault = %d", r.status)
+	}
+}
+
+func TestFaultDelayAnswersNormally(t *testing.T) {
+	t.Parallel()
+	m := newMock(t, Options{})
+	if err := m.srv.AddFault(Fault{IDInstance: testID, Method: "getStateInstance", DelayMs: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if r := m.do("GET", api("getStateInstance"), ""); r.status != 200 || r.body != `{"stateInstance":"authorized"}` {
+		t.Fatalf("delayed call = %d %s", r.status, r.body)
+	}
+}
+
+func TestFaultDrop(t *testing.T) {
+	t.Parallel()
+	m := newMock(t, Options{})
+	r := m.do("POST", "/mock/v1/faults", `{"idInstance":1101000001,"method":"receiveNotification","drop":true}`)
+	if r.status != 201 {
+		t.Fatalf("add drop fault = %d %s", r.status, r.body)
+	}
+	// A fresh connection: net/http silently retries a GET whose reused
+	// connection dies, which would hide the drop.
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := fresh.Get(m.base + api("receiveNotification"))
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("dropped call answered %d", resp.StatusCode)
+	}
+	if r := m.do("GET", api("getStateInstance"), ""); r.status != 200 {
+		t.Fatalf("after drop = %d", r.status)
+	}
+	recs, _ := m.srv.Requests(testID)
+	if len(recs) != 2 || recs[0].Method != "receiveNotification" || recs[0].Status != 0 {
+		t.Fatalf("request log = %+v", recs)
+	}
+}

@@ -1,0 +1,366 @@
+package mockapi
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// method is a GreenWaba method in scope (D16).
+type method uint8
+
+const (
+	mUnknown method = iota
+	mGetSettings
+	mSetSettings
+	mReceiveNotification
+	mDeleteNotification
+	mGetStateInstance
+	mClearWebhooksQueue
+	numMethods
+)
+
+var methodTable = [numMethods]struct {
+	name  string
+	verb  string
+	limit int // requests per second per account with RateLimits on (D15); 0 = none
+}{
+	mGetSettings:         {"getSettings", http.MethodGet, 1},
+	mSetSettings:         {"setSettings", http.MethodPost, 1},
+	mReceiveNotification: {"receiveNotification", http.MethodGet, 100},
+	mDeleteNotification:  {"deleteNotification", http.MethodDelete, 100},
+	mGetStateInstance:    {"getStateInstance", http.MethodGet, 1},
+	mClearWebhooksQueue:  {"clearWebhooksQueue", http.MethodDelete, 0},
+}
+
+// lookupMethod matches the method segment case-insensitively (D1).
+func lookupMethod(seg string) method {
+	for m := mGetSettings; m < numMethods; m++ {
+		if strings.EqualFold(seg, methodTable[m].name) {
+			return m
+		}
+	}
+	return mUnknown
+}
+
+const (
+	defaultReceiveTimeout = 5
+	minReceiveTimeout     = 5
+	maxReceiveTimeout     = 60
+)
+
+// apiPath is a parsed /waInstance{id}/{method}/{token}[/{rest}] path.
+type apiPath struct {
+	idSeg, methodSeg, token, rest string
+	hasToken, hasRest             bool
+}
+
+func parseAPIPath(p string) (apiPath, bool) {
+	p, ok := strings.CutPrefix(p, "/waInstance")
+	if !ok {
+		return apiPath{}, false
+	}
+	var ap apiPath
+	ap.idSeg, p, _ = strings.Cut(p, "/")
+	ap.methodSeg, p, ap.hasToken = strings.Cut(p, "/")
+	ap.token, ap.rest, ap.hasRest = strings.Cut(p, "/")
+	return ap, true
+}
+
+// redacted is the path with the token replaced by *** for logs (never the token).
+func (ap *apiPath) redacted() string {
+	var b strings.Builder
+	b.WriteString("/waInstance")
+	b.WriteString(ap.idSeg)
+	b.WriteByte('/')
+	b.WriteString(ap.methodSeg)
+	if ap.hasToken {
+		b.WriteString("/***")
+	}
+	if ap.hasRest {
+		b.WriteByte('/')
+		b.WriteString(ap.rest)
+	}
+	return b.String()
+}
+
+// parseID accepts a positive decimal integer made of digits only.
+func parseID(s string) (int64, bool) {
+	if s == "" || len(s) > 19 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+func writeText(w http.ResponseWriter, status int, msg string) int {
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, msg)
+	return status
+}
+
+var jsonContentType = []string{"application/json"}
+
+func writeJSONBytes(w http.ResponseWriter, status int, b []byte) int {
+	w.Header()["Content-Type"] = jsonContentType
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+	return status
+}
+
+func statusText(status int) string {
+	if t := http.StatusText(status); t != "" {
+		return t
+	}
+	return "Status " + strconv.Itoa(status)
+}
+
+// serveAPI answers one GreenWaba call. Checks run in this order: path shape,
+// idInstance (400/403), token (401), method and verb (404), injected
+// faults, rate limits (429), then the method itself.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	start := s.now()
+	ap, ok := parseAPIPath(r.URL.Path)
+	if !ok {
+		s.logRequest(r, "", 0, writeText(w, http.StatusNotFound, "Not Found"))
+		return
+	}
+	id, ok := parseID(ap.idSeg)
+	if !ok {
+		s.logRequest(r, ap.redacted(), 0, writeText(w, http.StatusBadRequest, "Parameter idInstance not an integer"))
+		return
+	}
+	a := s.account(id)
+	if a == nil {
+		s.logRequest(r, ap.redacted(), id, writeText(w, http.StatusForbidden, "Forbidden"))
+		return
+	}
+	m := lookupMethod(ap.methodSeg)
+	var status int
+	defer func() {
+		name := ap.methodSeg
+		if m != mUnknown {
+			name = methodTable[m].name
+		}
+		path := ap.redacted()
+		a.record(RequestRecord{Time: start, Verb: r.Method, Method: name, Path: path, Status: status})
+		s.logRequest(r, path, id, status)
+	}()
+
+	if !a.tokenOK(ap.token) {
+		status = writeText(w, http.StatusUnauthorized, "Unauthorized")
+		return
+	}
+	if m == mUnknown || r.Method != methodTable[m].verb || (ap.hasRest && ap.rest != "" && m != mDeleteNotification) {
+		status = writeText(w, http.StatusNotFound, "Not Found")
+		return
+	}
+	if s.nFaults.Load() > 0 {
+		if f, ok := s.takeFault(id, m); ok {
+			var handled bool
+			status, handled = s.applyFault(w, r, f)
+			if handled {
+				return
+			}
+		}
+	}
+	if s.opts.RateLimits && methodTable[m].limit > 0 {
+		if !s.allow(a, m) {
+			w.Header().Set("Retry-After", "1")
+			status = writeText(w, http.StatusTooManyRequests, "Too Many Requests")
+			return
+		}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxSettingsBody)
+	switch m {
+	case mGetSettings:
+		status = s.getSettings(w, a)
+	case mSetSettings:
+		status = s.setSettings(w, r, a)
+	case mReceiveNotification:
+		status = s.receiveNotification(w, r, a)
+	case mDeleteNotification:
+		status = s.deleteNotification(w, a, ap.rest)
+	case mGetStateInstance:
+		status = writeJSONBytes(w, http.StatusOK, []byte(`{"stateInstance":"authorized"}`))
+	case mClearWebhooksQueue:
+		status = s.clearWebhooksQueue(w, a)
+	}
+}
+
+// logRequest writes one debug line; path is already redacted.
+func (s *Server) logRequest(r *http.Request, path string, id int64, status int) {
+	if path == "" {
+		path = "(not a GreenWaba path)"
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelDebug, "request",
+		slog.String("verb", r.Method), slog.String("path", path), slog.Int64("idInstance", id), slog.Int("status", status))
+}
+
+func (s *Server) getSettings(w http.ResponseWriter, a *account) int {
+	a.mu.Lock()
+	a.syncLocked(s.now())
+	cur := a.current
+	s.maybePushLocked(a)
+	a.mu.Unlock()
+	return writeJSONBytes(w, http.StatusOK, cur.appendJSON(make([]byte, 0, 768)))
+}
+
+func (s *Server) setSettings(w http.ResponseWriter, r *http.Request, a *account) int {
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return writeText(w, http.StatusBadRequest, "bad request data: body larger than 65536 bytes")
+		}
+		return writeText(w, http.StatusBadRequest, "bad request data: cannot read body")
+	}
+	p, err := parseSettingsPatch(data)
+	if err != nil {
+		return writeText(w, http.StatusBadRequest, err.Error())
+	}
+	now := s.now()
+	a.mu.Lock()
+	a.syncLocked(now)
+	a.writes++
+	at := now.Add(a.applyDelay)
+	if n := len(a.pending); n > 0 && at.Before(a.pending[n-1].at) {
+		at = a.pending[n-1].at // writes apply in the order they were made
+	}
+	a.pending = append(a.pending, pendingWrite{at: at, patch: p})
+	a.syncLocked(now)
+	delay := at.Sub(now)
+	s.maybePushLocked(a)
+	a.mu.Unlock()
+	if delay > 0 {
+		// Real time drives visibility when the clock is real; with a fake
+		// clock the next access applies the write once the clock passes at.
+		time.AfterFunc(delay, func() { s.poke(a) })
+	}
+	return writeJSONBytes(w, http.StatusOK, []byte(`{"saveSettings":true}`))
+}
+
+// poke applies due writes and starts pushing if they turned push mode on.
+func (s *Server) poke(a *account) {
+	a.mu.Lock()
+	a.syncLocked(s.now())
+	s.maybePushLocked(a)
+	a.mu.Unlock()
+}
+
+func (s *Server) receiveNotification(w http.ResponseWriter, r *http.Request, a *account) int {
+	timeout := defaultReceiveTimeout
+	if r.URL.RawQuery != "" {
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return writeText(w, http.StatusBadRequest, "bad request data: malformed query")
+		}
+		if vs, ok := q["receiveTimeout"]; ok {
+			n, ok := parseID(vs[0])
+			if !ok || n < minReceiveTimeout || n > maxReceiveTimeout {
+				return writeText(w, http.StatusBadRequest, "bad request data: receiveTimeout must be an integer from 5 to 60")
+			}
+			timeout = int(n)
+		}
+	}
+	wait := time.Duration(timeout) * time.Second
+	if s.opts.LongPollCap > 0 && wait > s.opts.LongPollCap {
+		wait = s.opts.LongPollCap
+	}
+	var timer *time.Timer
+	for {
+		a.mu.Lock()
+		a.syncLocked(s.now())
+		if it, ok := a.headLocked(); ok {
+			a.mu.Unlock()
+			return writeJSONBytes(w, http.StatusOK, appendReceipt(make([]byte, 0, len(it.body)+48), it))
+		}
+		if s.closed.Load() {
+			a.mu.Unlock()
+			break
+		}
+		if a.wake == nil {
+			a.wake = make(chan struct{})
+		}
+		wake := a.wake
+		a.waiting++
+		a.mu.Unlock()
+		if timer == nil {
+			timer = time.NewTimer(wait)
+			defer timer.Stop()
+		}
+		var expired bool
+		select {
+		case <-wake:
+		case <-timer.C:
+			expired = true
+		case <-r.Context().Done():
+			expired = true
+		case <-s.done:
+		}
+		a.mu.Lock()
+		a.waiting--
+		a.mu.Unlock()
+		if expired {
+			break
+		}
+	}
+	return writeJSONBytes(w, http.StatusOK, []byte("null"))
+}
+
+func appendReceipt(b []byte, it item) []byte {
+	b = append(b, `{"receiptId":`...)
+	b = strconv.AppendInt(b, it.id, 10)
+	b = append(b, `,"body":`...)
+	b = append(b, it.body...)
+	return append(b, '}')
+}
+
+func (s *Server) deleteNotification(w http.ResponseWriter, a *account, receipt string) int {
+	rid, ok := parseID(receipt)
+	if !ok {
+		return writeText(w, http.StatusBadRequest, "Parameter receiptId must be a Number")
+	}
+	a.mu.Lock()
+	a.syncLocked(s.now())
+	removed := a.removeLocked(rid)
+	a.mu.Unlock()
+	if !removed {
+		return writeJSONBytes(w, http.StatusOK, []byte(`{"result":false,"reason":"notification not found"}`))
+	}
+	return writeJSONBytes(w, http.StatusOK, []byte(`{"result":true,"reason":""}`))
+}
+
+func (s *Server) clearWebhooksQueue(w http.ResponseWriter, a *account) int {
+	now := s.now()
+	var left time.Duration
+	a.mu.Lock()
+	a.syncLocked(now)
+	if !a.lastClear.IsZero() {
+		left = a.lastClear.Add(clearInterval).Sub(now)
+	}
+	if left <= 0 {
+		a.lastClear = now
+		a.clearLocked()
+	}
+	a.mu.Unlock()
+	if left > 0 {
+		secs := int64((left + time.Second - 1) / time.Second)
+		b := strconv.AppendInt([]byte(`{"isCleared":false,"reason":"Too many requests","leftTime":`), secs, 10)
+		return writeJSONBytes(w, http.StatusOK, append(b, '}'))
+	}
+	return writeJSONBytes(w, http.StatusOK, []byte(`{"isCleared":true,"reason":"","leftTime":0}`))
+}

@@ -1,0 +1,192 @@
+package mockapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Clock lets tests control retention (D13), apply delays (D7), rate-limit
+// windows (D15) and the clearWebhooksQueue interval (D16).
+type Clock interface{ Now() time.Time }
+
+// Options configures a Server. The zero value is a quiet, fast server for tests.
+type Options struct {
+	ApplyDelay      time.Duration // default apply delay for accounts (D7); 0 = writes visible at once
+	RateLimits      bool          // D15 limits on (off by default)
+	WebhookRetry    time.Duration // push-mode retry interval (D14); 0 => 60s
+	DeliveryTimeout time.Duration // push-mode per-attempt timeout; 0 => 10s
+	Clock           Clock         // nil => real time
+	Logger          *slog.Logger  // nil => discard; never logs tokens
+
+	// LongPollCap, when > 0, caps how long receiveNotification really waits
+	// on an empty queue (receiveTimeout is still validated), so tests can see
+	// the empty-queue null without waiting 5 s.
+	LongPollCap time.Duration
+}
+
+// Errors returned by the Go control API.
+var (
+	ErrInstanceExists   = errors.New("mockapi: instance already exists")
+	ErrInstanceNotFound = errors.New("mockapi: instance not found")
+)
+
+// Server is the mock GreenWaba API. It is an http.Handler serving the
+// GreenWaba routes (/waInstance{id}/{method}/{token}[/{receiptId}]) and the
+// test-control routes under /mock/v1/.
+type Server struct {
+	opts    Options
+	clock   Clock
+	log     *slog.Logger
+	retry   time.Duration
+	control *http.ServeMux
+	pushCli *http.Client
+
+	mu       sync.RWMutex
+	accounts map[int64]*account
+
+	faultMu sync.Mutex
+	faults  []*Fault
+	nFaults atomic.Int32 // fast path: no lock while no fault is armed
+
+	// lifecycle: push workers are counted in wg; none start once closed.
+	lifeMu  sync.Mutex
+	closed  atomic.Bool
+	done    chan struct{}
+	wg      sync.WaitGroup
+	baseCtx context.Context
+	cancel  context.CancelFunc
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+// New returns a Server with no accounts.
+func New(opts Options) *Server {
+	s := &Server{
+		opts:     opts,
+		clock:    opts.Clock,
+		log:      opts.Logger,
+		retry:    opts.WebhookRetry,
+		accounts: make(map[int64]*account),
+		done:     make(chan struct{}),
+	}
+	if s.clock == nil {
+		s.clock = realClock{}
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.retry <= 0 {
+		s.retry = 60 * time.Second
+	}
+	timeout := opts.DeliveryTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	s.pushCli = &http.Client{
+		Timeout: timeout,
+		// A redirect is not a 200: the item is retried (D14).
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	s.baseCtx, s.cancel = context.WithCancel(context.Background())
+	s.control = s.controlMux()
+	return s
+}
+
+// Close stops push workers and releases parked long polls (they answer null).
+// The Server still answers requests afterwards, but never waits.
+func (s *Server) Close() {
+	s.lifeMu.Lock()
+	if s.closed.Load() {
+		s.lifeMu.Unlock()
+		return
+	}
+	s.closed.Store(true)
+	close(s.done)
+	s.lifeMu.Unlock()
+	s.cancel()
+	s.wg.Wait()
+	s.pushCli.CloseIdleConnections()
+}
+
+func (s *Server) now() time.Time { return s.clock.Now() }
+
+func (s *Server) account(id int64) *account {
+	s.mu.RLock()
+	a := s.accounts[id]
+	s.mu.RUnlock()
+	return a
+}
+
+// ServeHTTP routes GreenWaba calls and /mock/v1/ control calls.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if len(r.URL.Path) >= len(controlPrefix) && r.URL.Path[:len(controlPrefix)] == controlPrefix {
+		s.control.ServeHTTP(w, r)
+		return
+	}
+	s.serveAPI(w, r)
+}
+
+// NewHTTPServer wraps h in an http.Server whose timeouts keep slow clients
+// from holding it, while leaving room for 60-second long polls.
+func NewHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      90 * time.Second,
+		IdleTimeout:       90 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// Start serves a new Server on 127.0.0.1:0 over real loopback HTTP and
+// returns its base URL ("http://127.0.0.1:PORT"). stop closes the Server and
+// the listener; it is safe to call more than once.
+func Start(opts Options) (srv *Server, baseURL string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("mockapi: listen: %w", err)
+	}
+	srv = New(opts)
+	hs := NewHTTPServer(srv)
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		_ = hs.Serve(ln) // always ErrServerClosed after stop
+	}()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			srv.Close() // releases long polls first, so Shutdown does not wait on them
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if hs.Shutdown(ctx) != nil {
+				_ = hs.Close()
+			}
+			<-served
+		})
+	}
+	return srv, "http://" + ln.Addr().String(), stop, nil
+}
+
+// StartTest is Start for tests: it fails t on error and stops the server in
+// t.Cleanup.
+func StartTest(t testing.TB, opts Options) (*Server, string) {
+	t.Helper()
+	srv, baseURL, stop, err := Start(opts)
+	if err != nil {
+		t.Fatalf("start mock GreenWaba API: %v", err)
+	}
+	t.Cleanup(stop)
+	return srv, baseURL
+}

@@ -1,0 +1,50 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+)
+
+var _ datasource.DataSourceWithConfigure = (*notificationDataSource)(nil)
+
+// NewNotificationDataSource returns the greenwaba_notification data source: the head of an account's
+// notification queue, read without acknowledging it.
+func NewNotificationDataSource() datasource.DataSource { return &notificationDataSource{} }
+
+type notificationDataSource struct {
+	data *providerData
+}
+
+func (d *notificationDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_notification"
+}
+
+func (d *notificationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the head of an account's notification queue (ReceiveNotification), for plans that " +
+			"gate on the queue in a `check` block, a `precondition` or a `postcondition`. " + notificationReadNote + "\n\n" +
+			"**The results are stored in the Terraform state** (and shown in plans), and a notification carries phone " +
+			"numbers and message text. When they must not be written anywhere, use the `greenwaba_notification` " +
+			"ephemeral resource instead (Terraform 1.10 and later): same arguments, same results, nothing in state.",
+		Attributes: notificationAttributes(),
+	}
+}
+
+func (d *notificationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data, resp.Diagnostics = notificationProviderData(req.ProviderData)
+}
+
+func (d *notificationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m notificationModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(m.readHead(ctx, d.data)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

@@ -1,0 +1,447 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi"
+)
+
+// The account the notification tests read, created in each test's own mock.
+const (
+	notificationTestID    int64 = 1101000501
+	notificationTestToken       = "notif0token0aa11bb22cc33dd44ee55ff66aa77bb88cc99"
+)
+
+const headAddress = "data.greenwaba_notification.head"
+
+func TestAccNotificationDataSource_emptyQueueIsNotFoundAfterReceiveTimeout(t *testing.T) {
+	m := newNotificationMock(t, mockapi.Options{}) // no LongPollCap: each read really waits receiveTimeout
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: m.config(`
+data "greenwaba_notification" "head" {}
+`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectHead("found", knownvalue.Bool(false)),
+				expectHead("receive_timeout", knownvalue.Int64Exact(receiveTimeoutDefault)),
+				expectHead("id_instance", knownvalue.Int64Exact(notificationTestID)),
+				expectHead("receipt_id", knownvalue.Null()),
+				expectHead("type_webhook", knownvalue.Null()),
+				expectHead("timestamp", knownvalue.Null()),
+				expectHead("id_message", knownvalue.Null()),
+				expectHead("chat_id", knownvalue.Null()),
+				expectHead("status", knownvalue.Null()),
+				expectHead("body", knownvalue.Null()),
+			},
+			// The mock answers null only after waiting the receiveTimeout it was asked for.
+			Check: m.receivedWithTimeout(receiveTimeoutDefault),
+		}},
+	})
+}
+
+func TestAccNotificationDataSource_readsEveryFieldOfEachWABAType(t *testing.T) {
+	cases := []struct {
+		body                                   string
+		typeWebhook, idMessage, chatID, status string
+		timestamp                              int64
+	}{
+		{incomingMessageBody, "incomingMessageReceived", "XYZ9", "79990000000@c.us", "", 1700000200},
+		{outgoingStatusBody, "outgoingMessageStatus", "ABC123", "79990000001@c.us", "failed", 1700000100},
+		{outgoingAPIMessageBody, "outgoingAPIMessageReceived", "API777", "79990000002@c.us", "", 1700000050},
+	}
+	for _, tc := range cases {
+		t.Run(tc.typeWebhook, func(t *testing.T) {
+			m := newNotificationMock(t, mockapi.Options{})
+			receipt := m.enqueue(t, tc.body)
+
+			var status knownvalue.Check = knownvalue.Null()
+			if tc.status != "" {
+				status = knownvalue.StringExact(tc.status)
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: m.config(`
+data "greenwaba_notification" "head" {
+  receive_timeout = 60
+}
+`),
+					ConfigStateChecks: []statecheck.StateCheck{
+						expectHead("found", knownvalue.Bool(true)),
+						expectHead("receipt_id", knownvalue.Int64Exact(receipt)),
+						expectHead("type_webhook", knownvalue.StringExact(tc.typeWebhook)),
+						expectHead("timestamp", knownvalue.Int64Exact(tc.timestamp)),
+						expectHead("id_message", knownvalue.StringExact(tc.idMessage)),
+						expectHead("chat_id", knownvalue.StringExact(tc.chatID)),
+						expectHead("status", status),
+						expectHead("body", jsonEquals(tc.body)),
+						expectHead("id_instance", knownvalue.Int64Exact(notificationTestID)),
+						expectHead("receive_timeout", knownvalue.Int64Exact(60)),
+						stateExcludes(notificationTestToken),
+					},
+					Check: m.receivedWithTimeout(60),
+				}},
+			})
+		})
+	}
+}
+
+func TestAccNotificationDataSource_readingTwiceReturnsTheSameHead(t *testing.T) {
+	m := newNotificationMock(t, mockapi.Options{})
+	first := m.enqueue(t, incomingMessageBody)
+	m.enqueue(t, outgoingStatusBody)
+
+	config := m.config(`
+data "greenwaba_notification" "head" {}
+
+data "greenwaba_notification" "again" {
+  depends_on = [data.greenwaba_notification.head]
+}
+`)
+	sameAcrossSteps := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectHead("receipt_id", knownvalue.Int64Exact(first)),
+					expectHead("id_message", knownvalue.StringExact("XYZ9")),
+					statecheck.CompareValuePairs(headAddress, tfjsonpath.New("receipt_id"),
+						"data.greenwaba_notification.again", tfjsonpath.New("receipt_id"), compare.ValuesSame()),
+					statecheck.CompareValuePairs(headAddress, tfjsonpath.New("body"),
+						"data.greenwaba_notification.again", tfjsonpath.New("body"), compare.ValuesSame()),
+					sameAcrossSteps.AddStateValue(headAddress, tfjsonpath.New("receipt_id")),
+				},
+			},
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameAcrossSteps.AddStateValue(headAddress, tfjsonpath.New("receipt_id")),
+					expectHead("id_message", knownvalue.StringExact("XYZ9")),
+				},
+			},
+		},
+	})
+}
+
+func TestAccNotificationDataSource_planApplyAndRefreshNeverDelete(t *testing.T) {
+	m := newNotificationMock(t, mockapi.Options{})
+	m.enqueue(t, incomingMessageBody)
+	m.enqueue(t, outgoingStatusBody)
+
+	config := m.config(`
+data "greenwaba_notification" "head" {}
+`)
+	untouched := func(*terraform.State) error { return m.untouched(2) }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config, PlanOnly: true},
+			{
+				PreConfig: func() {
+					if err := m.untouched(2); err != nil {
+						t.Errorf("after plan: %v", err)
+					}
+				},
+				Config: config,
+				Check:  untouched, // after apply
+			},
+			{RefreshState: true, Check: untouched},
+		},
+	})
+	// And after destroy: the queue is as it was, and nothing ever asked to delete from it.
+	if err := m.untouched(2); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestAccNotificationDataSource_receiveTimeoutOutOfRangeFailsAtPlan(t *testing.T) {
+	m := newNotificationMock(t, mockapi.Options{})
+	m.enqueue(t, incomingMessageBody)
+
+	var steps []resource.TestStep
+	for _, v := range []int{4, 61} {
+		steps = append(steps, resource.TestStep{
+			Config: m.config(fmt.Sprintf(`
+data "greenwaba_notification" "head" {
+  receive_timeout = %d
+}
+`, v)),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(fmt.Sprintf(`Attribute receive_timeout value must be between 5 and 60,\s+got:\s+%d`, v)),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+	// Validation refused it, not the API: the queue was never read.
+	if n := m.requests(t, "receiveNotification"); n != 0 {
+		t.Errorf("the mock received %d receiveNotification requests, want 0", n)
+	}
+}
+
+func TestAccNotificationDataSource_preconditionExampleRefusesWebhookWhileQueued(t *testing.T) {
+	// Once the queue is empty every read would wait receive_timeout; the cap keeps this test quick.
+	m := newNotificationMock(t, mockapi.Options{LongPollCap: 50 * time.Millisecond})
+	receipt := m.enqueue(t, incomingMessageBody)
+
+	config := m.config(readExample(t, "data-sources/greenwaba_notification/precondition.tf"))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: regexp.MustCompile(`Notifications\s+are\s+still\s+queued:\s+drain\s+the\s+queue\s+before\s+setting\s+webhook_url`),
+			},
+			{
+				PreConfig: func() {
+					if err := m.untouched(1); err != nil {
+						t.Fatalf("after the refused plan: %v", err)
+					}
+					m.acknowledge(t, receipt)
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.greenwaba_notification.before_push", tfjsonpath.New("found"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("greenwaba_webhook_settings.push", tfjsonpath.New("webhook_url"),
+						knownvalue.StringExact("https://hooks.example.com/greenwaba")),
+				},
+			},
+		},
+	})
+}
+
+func TestAccNotificationDataSource_postconditionExampleFailsOnFailedDelivery(t *testing.T) {
+	m := newNotificationMock(t, mockapi.Options{})
+	failed := m.enqueue(t, outgoingStatusBody) // status "failed"
+	m.enqueue(t, strings.Replace(outgoingStatusBody, `"failed"`, `"delivered"`, 1))
+
+	config := m.config(readExample(t, "data-sources/greenwaba_notification/postcondition.tf"))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: regexp.MustCompile(`The\s+head\s+of\s+the\s+queue\s+is\s+a\s+failed\s+delivery\s+status`),
+			},
+			{
+				PreConfig: func() { m.acknowledge(t, failed) },
+				Config:    config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.greenwaba_notification.delivery", tfjsonpath.New("status"),
+						knownvalue.StringExact("delivered")),
+				},
+			},
+		},
+	})
+}
+
+// notificationMock is a mock GreenWaba API holding the account the notification tests read. It also notes the
+// receiveTimeout of every receiveNotification call, which the mock's request log does not show.
+type notificationMock struct {
+	*mockapi.Server
+	baseURL string
+
+	mu              sync.Mutex
+	receiveTimeouts []string
+}
+
+// newNotificationMock starts a mock for one test. opts.LongPollCap shortens the wait on an empty queue.
+func newNotificationMock(t *testing.T, opts mockapi.Options) *notificationMock {
+	t.Helper()
+	m := &notificationMock{Server: mockapi.New(opts)}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(strings.ToLower(r.URL.Path), "/receivenotification/") {
+			m.mu.Lock()
+			m.receiveTimeouts = append(m.receiveTimeouts, r.URL.Query().Get("receiveTimeout"))
+			m.mu.Unlock()
+		}
+		m.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() {
+		m.Close() // releases parked long polls before the listener waits for them
+		ts.Close()
+	})
+	m.baseURL = ts.URL
+	if err := m.CreateInstance(notificationTestID, notificationTestToken); err != nil {
+		t.Fatalf("creating the test account: %v", err)
+	}
+	return m
+}
+
+func (m *notificationMock) config(hcl string) string {
+	return providerConfig(m.baseURL, notificationTestID, notificationTestToken) + hcl
+}
+
+// receivedWithTimeout fails unless the queue was read and every read asked the API to wait seconds.
+func (m *notificationMock) receivedWithTimeout(seconds int64) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if len(m.receiveTimeouts) == 0 {
+			return fmt.Errorf("the queue was never read")
+		}
+		want := strconv.FormatInt(seconds, 10)
+		for _, got := range m.receiveTimeouts {
+			if got != want {
+				return fmt.Errorf("receiveNotification was asked to wait %q seconds, want %s", got, want)
+			}
+		}
+		return nil
+	}
+}
+
+func (m *notificationMock) enqueue(t *testing.T, body string) int64 {
+	t.Helper()
+	receipt, err := m.Enqueue(notificationTestID, json.RawMessage(body))
+	if err != nil {
+		t.Fatalf("enqueue: %v", err)
+	}
+	return receipt
+}
+
+// acknowledge deletes a notification the way a consumer would, through the GreenWaba API.
+func (m *notificationMock) acknowledge(t *testing.T, receipt int64) {
+	t.Helper()
+	url := fmt.Sprintf("%s/waInstance%d/deleteNotification/%s/%d", m.baseURL, notificationTestID, notificationTestToken, receipt)
+	req, err := http.NewRequest(http.MethodDelete, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("deleteNotification: %v", err)
+	}
+	defer resp.Body.Close()
+	var result struct {
+		Result bool `json:"result"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&result); err != nil || !result.Result {
+		t.Fatalf("deleteNotification %d: HTTP %d, result %v, err %v", receipt, resp.StatusCode, result.Result, err)
+	}
+}
+
+func readExample(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile("../../examples/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func expectHead(attr string, check knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(headAddress, tfjsonpath.New(attr), check)
+}
+
+// untouched fails unless the queue was read, was never sent a deleteNotification, and still holds n items.
+func (m *notificationMock) untouched(n int) error {
+	reqs, err := m.Requests(notificationTestID)
+	if err != nil {
+		return err
+	}
+	receives := 0
+	for _, r := range reqs {
+		switch {
+		case strings.EqualFold(r.Method, "deleteNotification"):
+			return fmt.Errorf("the mock received %s %s", r.Verb, r.Path)
+		case strings.EqualFold(r.Method, "receiveNotification"):
+			receives++
+		}
+	}
+	if receives == 0 {
+		return fmt.Errorf("the queue was never read")
+	}
+	info, err := m.Instance(notificationTestID)
+	if err != nil {
+		return err
+	}
+	if info.QueueLength != n {
+		return fmt.Errorf("queue length = %d, want %d", info.QueueLength, n)
+	}
+	return nil
+}
+
+// requests counts the calls of a GreenWaba method the account received.
+func (m *notificationMock) requests(t *testing.T, method string) int {
+	t.Helper()
+	reqs, err := m.Requests(notificationTestID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range reqs {
+		if strings.EqualFold(r.Method, method) {
+			n++
+		}
+	}
+	return n
+}
+
+// jsonEquals passes when the value is a JSON document equal to want, whatever its formatting.
+func jsonEquals(want string) knownvalue.Check { return jsonCheck{want} }
+
+type jsonCheck struct{ want string }
+
+func (c jsonCheck) CheckValue(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("expected a JSON string, got %T", v)
+	}
+	var got, want any
+	if err := json.Unmarshal([]byte(s), &got); err != nil {
+		return fmt.Errorf("not JSON: %w", err)
+	}
+	if err := json.Unmarshal([]byte(c.want), &want); err != nil {
+		return err
+	}
+	if !reflect.DeepEqual(got, want) {
+		return fmt.Errorf("JSON %s differs from %s", s, c.want)
+	}
+	return nil
+}
+
+func (c jsonCheck) String() string { return c.want }
+
+// stateExcludes fails when any of the strings appears anywhere in the state.
+func stateExcludes(secrets ...string) statecheck.StateCheck { return stateExcludesCheck(secrets) }
+
+type stateExcludesCheck []string
+
+func (s stateExcludesCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	raw, err := json.Marshal(req.State)
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	for _, secret := range s {
+		if bytes.Contains(raw, []byte(secret)) {
+			resp.Error = fmt.Errorf("the state contains %q", secret)
+			return
+		}
+	}
+}

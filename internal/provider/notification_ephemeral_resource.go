@@ -1,0 +1,51 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+)
+
+var _ ephemeral.EphemeralResourceWithConfigure = (*notificationEphemeralResource)(nil)
+
+// NewNotificationEphemeralResource returns the greenwaba_notification ephemeral resource: the data source's
+// twin whose results never reach the plan or the state.
+func NewNotificationEphemeralResource() ephemeral.EphemeralResource {
+	return &notificationEphemeralResource{}
+}
+
+type notificationEphemeralResource struct {
+	data *providerData
+}
+
+func (e *notificationEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_notification"
+}
+
+func (e *notificationEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the head of an account's notification queue (ReceiveNotification) without " +
+			"writing it to the plan or the state: the twin of the `greenwaba_notification` data source, for " +
+			"pipelines that must not store message contents (phone numbers, text). Requires Terraform 1.10 or later. " +
+			notificationReadNote,
+		Attributes: toEphemeralAttributes(notificationAttributes()),
+	}
+}
+
+func (e *notificationEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	e.data, resp.Diagnostics = notificationProviderData(req.ProviderData)
+}
+
+func (e *notificationEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	var m notificationModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(m.readHead(ctx, e.data)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
+}

@@ -1,0 +1,200 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi"
+)
+
+// A message whose every private part is a string found nowhere else, so that its absence from the state proves
+// something.
+const (
+	privateIDMessage = "PRIVATE-ID-7f3a9c"
+	privateChatID    = "79995550123@c.us"
+	privateText      = "meet me at the usual place"
+	privateMessage   = `{"typeWebhook":"incomingMessageReceived","instanceData":{"idInstance":1101000501,` +
+		`"wid":"11001234567@c.us","typeInstance":"whatsapp"},"timestamp":1700000300,"idMessage":"` + privateIDMessage +
+		`","senderData":{"chatId":"` + privateChatID + `","sender":"` + privateChatID + `","senderName":"Bo"},` +
+		`"messageData":{"typeMessage":"textMessage","textMessageData":{"textMessage":"` + privateText + `"}}}`
+)
+
+var skipBelowEphemeral = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+
+func TestAccNotificationEphemeralResource_valuesReachAConsumer(t *testing.T) {
+	m := newNotificationMock(t, mockapi.Options{})
+	receipt := m.enqueue(t, privateMessage)
+
+	echoed := func(attr string, check knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("echo.head", tfjsonpath.New("data").AtMapKey(attr), check)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowEphemeral,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithEcho,
+		Steps: []resource.TestStep{{
+			Config: m.config(`
+ephemeral "greenwaba_notification" "head" {
+  receive_timeout = 20
+}
+
+provider "echo" {
+  data = ephemeral.greenwaba_notification.head
+}
+
+resource "echo" "head" {}
+`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				echoed("found", knownvalue.Bool(true)),
+				echoed("receipt_id", knownvalue.Int64Exact(receipt)),
+				echoed("type_webhook", knownvalue.StringExact("incomingMessageReceived")),
+				echoed("timestamp", knownvalue.Int64Exact(1700000300)),
+				echoed("id_message", knownvalue.StringExact(privateIDMessage)),
+				echoed("chat_id", knownvalue.StringExact(privateChatID)),
+				echoed("status", knownvalue.Null()),
+				echoed("body", jsonEquals(privateMessage)),
+				echoed("id_instance", knownvalue.Int64Exact(notificationTestID)),
+				echoed("receive_timeout", knownvalue.Int64Exact(20)),
+			},
+			Check: m.receivedWithTimeout(20),
+		}},
+	})
+	if err := m.untouched(1); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestAccNotificationEphemeralResource_nothingOfTheNotificationInPlanOrState(t *testing.T) {
+	m := newNotificationMock(t, mockapi.Options{})
+	m.enqueue(t, privateMessage)
+
+	private := []string{privateIDMessage, privateChatID, privateText}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowEphemeral,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithEcho,
+		Steps: []resource.TestStep{{
+			// The consumer keeps only what it chooses to: whether the queue is empty, and the type of its head.
+			Config: m.config(`
+ephemeral "greenwaba_notification" "head" {}
+
+provider "echo" {
+  data = {
+    found        = ephemeral.greenwaba_notification.head.found
+    type_webhook = ephemeral.greenwaba_notification.head.type_webhook
+  }
+}
+
+resource "echo" "gate" {}
+`),
+			// Not the token: the plan's copy of the configuration holds the provider block as written.
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{planExcludes(private...)},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				// The notification was read...
+				statecheck.ExpectKnownValue("echo.gate", tfjsonpath.New("data").AtMapKey("found"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue("echo.gate", tfjsonpath.New("data").AtMapKey("type_webhook"),
+					knownvalue.StringExact("incomingMessageReceived")),
+				// ...and nothing else of it was written.
+				stateExcludes(append(private, notificationTestToken)...),
+			},
+		}},
+	})
+	if err := m.untouched(1); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestAccNotificationEphemeralResource_emptyQueueIsNotFound(t *testing.T) {
+	// The cap makes the mock answer an empty queue at once; the data source test waits the real 5 s.
+	m := newNotificationMock(t, mockapi.Options{LongPollCap: 50 * time.Millisecond})
+
+	echoed := func(attr string, check knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("echo.head", tfjsonpath.New("data").AtMapKey(attr), check)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowEphemeral,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithEcho,
+		Steps: []resource.TestStep{{
+			Config: m.config(`
+ephemeral "greenwaba_notification" "head" {}
+
+provider "echo" {
+  data = ephemeral.greenwaba_notification.head
+}
+
+resource "echo" "head" {}
+`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				echoed("found", knownvalue.Bool(false)),
+				echoed("receive_timeout", knownvalue.Int64Exact(receiveTimeoutDefault)),
+				echoed("receipt_id", knownvalue.Null()),
+				echoed("type_webhook", knownvalue.Null()),
+				echoed("timestamp", knownvalue.Null()),
+				echoed("id_message", knownvalue.Null()),
+				echoed("chat_id", knownvalue.Null()),
+				echoed("status", knownvalue.Null()),
+				echoed("body", knownvalue.Null()),
+			},
+			Check: m.receivedWithTimeout(receiveTimeoutDefault),
+		}},
+	})
+}
+
+func TestAccNotificationEphemeralResource_receiveTimeoutOutOfRangeFailsAtPlan(t *testing.T) {
+	m := newNotificationMock(t, mockapi.Options{})
+	m.enqueue(t, privateMessage)
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowEphemeral,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithEcho,
+		Steps: []resource.TestStep{{
+			Config: m.config(`
+ephemeral "greenwaba_notification" "head" {
+  receive_timeout = 90
+}
+
+provider "echo" {
+  data = ephemeral.greenwaba_notification.head.found
+}
+
+resource "echo" "head" {}
+`),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`Attribute receive_timeout value must be between 5 and 60,\s+got:\s+90`),
+		}},
+	})
+	if n := m.requests(t, "receiveNotification"); n != 0 {
+		t.Errorf("the mock received %d receiveNotification requests, want 0", n)
+	}
+}
+
+// planExcludes fails when any of the strings appears anywhere in the plan.
+func planExcludes(secrets ...string) plancheck.PlanCheck { return planExcludesCheck(secrets) }
+
+type planExcludesCheck []string
+
+func (p planExcludesCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	raw, err := json.Marshal(req.Plan)
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	for _, secret := range p {
+		if bytes.Contains(raw, []byte(secret)) {
+			resp.Error = fmt.Errorf("the plan contains %q", secret)
+			return
+		}
+	}
+}

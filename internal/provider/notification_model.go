@@ -1,0 +1,275 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	ephemeralschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/greenwaba"
+)
+
+// The greenwaba_notification data source and ephemeral resource share this file: the model, the attribute
+// descriptions, and the one read of the queue head. Only their schema types and lifecycles differ.
+
+// receive_timeout bounds and default, in whole seconds, as the client (and the API, D10) accepts them.
+const (
+	receiveTimeoutMin     = int64(greenwaba.MinReceiveTimeout / time.Second)
+	receiveTimeoutMax     = int64(greenwaba.MaxReceiveTimeout / time.Second)
+	receiveTimeoutDefault = int64(greenwaba.DefaultReceiveTimeout / time.Second)
+)
+
+// notificationModel is the configuration and result of both greenwaba_notification objects.
+type notificationModel struct {
+	IDInstance     types.Int64 `tfsdk:"id_instance"`
+	ReceiveTimeout types.Int64 `tfsdk:"receive_timeout"`
+	notificationHead
+}
+
+// notificationHead is what the head of the queue says, decoded from the webhook body (reference §7).
+type notificationHead struct {
+	Found       types.Bool           `tfsdk:"found"`
+	ReceiptID   types.Int64          `tfsdk:"receipt_id"`
+	TypeWebhook types.String         `tfsdk:"type_webhook"`
+	Timestamp   types.Int64          `tfsdk:"timestamp"`
+	IDMessage   types.String         `tfsdk:"id_message"`
+	ChatID      types.String         `tfsdk:"chat_id"`
+	Status      types.String         `tfsdk:"status"`
+	Body        jsontypes.Normalized `tfsdk:"body"`
+}
+
+// emptyHead is the result for an empty queue: found is false and every other result is null.
+func emptyHead() notificationHead {
+	return notificationHead{
+		Found:       types.BoolValue(false),
+		ReceiptID:   types.Int64Null(),
+		TypeWebhook: types.StringNull(),
+		Timestamp:   types.Int64Null(),
+		IDMessage:   types.StringNull(),
+		ChatID:      types.StringNull(),
+		Status:      types.StringNull(),
+		Body:        jsontypes.NewNormalizedNull(),
+	}
+}
+
+// decodeNotification turns a queue item into results. A field the body lacks is null, and so is a field of an
+// unexpected type, which is also named in skipped so the caller can warn: the whole body stays available in Body
+// either way. Only a body that is not a JSON object is an error.
+func decodeNotification(receiptID int64, body []byte) (head notificationHead, skipped []string, err error) {
+	var wire map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&wire); err != nil || wire == nil || dec.More() {
+		return notificationHead{}, nil, errors.New("the notification body is not a JSON object")
+	}
+
+	head = emptyHead()
+	head.Found = types.BoolValue(true)
+	head.ReceiptID = types.Int64Value(receiptID)
+	head.Body = jsontypes.NewNormalizedValue(string(body))
+
+	str := func(raw json.RawMessage, name string) types.String {
+		var s string
+		if raw == nil || isJSONNull(raw) {
+			return types.StringNull()
+		}
+		if json.Unmarshal(raw, &s) != nil {
+			skipped = append(skipped, name)
+			return types.StringNull()
+		}
+		return types.StringValue(s)
+	}
+
+	head.TypeWebhook = str(wire["typeWebhook"], "typeWebhook")
+	head.IDMessage = str(wire["idMessage"], "idMessage")
+	head.Status = str(wire["status"], "status")
+
+	// Messages carry the chat in senderData; a status (outgoingMessageStatus) carries it at the top level.
+	if raw, ok := wire["senderData"]; ok && !isJSONNull(raw) {
+		var sender map[string]json.RawMessage
+		if json.Unmarshal(raw, &sender) != nil {
+			skipped = append(skipped, "senderData")
+		} else {
+			head.ChatID = str(sender["chatId"], "senderData.chatId")
+		}
+	}
+	if head.ChatID.IsNull() {
+		head.ChatID = str(wire["chatId"], "chatId")
+	}
+
+	if raw, ok := wire["timestamp"]; ok && !isJSONNull(raw) {
+		// Decoded as an integer, never through float64, so the value is exactly what was sent.
+		var ts int64
+		if json.Unmarshal(raw, &ts) != nil {
+			skipped = append(skipped, "timestamp")
+		} else {
+			head.Timestamp = types.Int64Value(ts)
+		}
+	}
+	return head, skipped, nil
+}
+
+func isJSONNull(raw json.RawMessage) bool {
+	return string(bytes.TrimSpace(raw)) == "null"
+}
+
+// notificationAttributes are the arguments and results of both objects, written once in the data source's schema
+// types; the ephemeral resource converts them (toEphemeralAttributes), so the two cannot drift apart.
+func notificationAttributes() map[string]dsschema.Attribute {
+	return map[string]dsschema.Attribute{
+		"id_instance": dsschema.Int64Attribute{
+			MarkdownDescription: "The account (`idInstance`) whose queue is read. Defaults to the provider's " +
+				"`id_instance`. Its token comes from the provider's `instance_tokens` map, or from " +
+				"`api_token_instance` when it is the provider's own account.",
+			Optional:   true,
+			Computed:   true,
+			Validators: []validator.Int64{int64validator.AtLeast(1)},
+		},
+		"receive_timeout": dsschema.Int64Attribute{
+			MarkdownDescription: fmt.Sprintf("How long, in seconds, a read waits on an empty queue before it reports "+
+				"`found = false`: from %d to %d, %d when not set.", receiveTimeoutMin, receiveTimeoutMax, receiveTimeoutDefault),
+			Optional:   true,
+			Computed:   true,
+			Validators: []validator.Int64{int64validator.Between(receiveTimeoutMin, receiveTimeoutMax)},
+		},
+		"found": dsschema.BoolAttribute{
+			MarkdownDescription: "Whether the queue held a notification. When false, every other result is null.",
+			Computed:            true,
+		},
+		"receipt_id": dsschema.Int64Attribute{
+			MarkdownDescription: "The `receiptId` of the head of the queue. It stays the same until the notification " +
+				"is deleted.",
+			Computed: true,
+		},
+		"type_webhook": dsschema.StringAttribute{
+			MarkdownDescription: "The notification's `typeWebhook`: `incomingMessageReceived`, `outgoingMessageStatus` " +
+				"or `outgoingAPIMessageReceived` on WABA.",
+			Computed: true,
+		},
+		"timestamp": dsschema.Int64Attribute{
+			MarkdownDescription: "The notification's `timestamp`, in Unix seconds, as sent.",
+			Computed:            true,
+		},
+		"id_message": dsschema.StringAttribute{
+			MarkdownDescription: "The `idMessage` of the message the notification is about.",
+			Computed:            true,
+		},
+		"chat_id": dsschema.StringAttribute{
+			MarkdownDescription: "The chat: `senderData.chatId` of a message, or the top-level `chatId` of an " +
+				"`outgoingMessageStatus`.",
+			Computed: true,
+		},
+		"status": dsschema.StringAttribute{
+			MarkdownDescription: "The delivery `status` of an `outgoingMessageStatus` (`sent`, `delivered`, `read`, " +
+				"`noActiveSession`, `failed`); null for other types.",
+			Computed: true,
+		},
+		"body": dsschema.StringAttribute{
+			MarkdownDescription: "The whole notification (the webhook body) as normalized JSON, for `jsondecode`.",
+			CustomType:          jsontypes.NormalizedType{},
+			Computed:            true,
+		},
+	}
+}
+
+// toEphemeralAttributes converts data source attributes to the ephemeral schema's identical attribute types.
+// The conversions are checked by the compiler; a kind not handled here fails the schema tests.
+func toEphemeralAttributes(attrs map[string]dsschema.Attribute) map[string]ephemeralschema.Attribute {
+	out := make(map[string]ephemeralschema.Attribute, len(attrs))
+	for name, a := range attrs {
+		switch a := a.(type) {
+		case dsschema.BoolAttribute:
+			out[name] = ephemeralschema.BoolAttribute(a)
+		case dsschema.Int64Attribute:
+			out[name] = ephemeralschema.Int64Attribute(a)
+		case dsschema.StringAttribute:
+			out[name] = ephemeralschema.StringAttribute(a)
+		}
+	}
+	return out
+}
+
+// notificationReadNote is the part of both objects' descriptions that says what a read does and does not do.
+const notificationReadNote = "Reading the head never acknowledges it: the provider never calls DeleteNotification, " +
+	"so the same notification (with the same `receipt_id`) comes back on every read until something else deletes it. " +
+	"Each read makes one ReceiveNotification call, which waits up to `receive_timeout` seconds when the queue is empty."
+
+// readHead makes one ReceiveNotification call for the configured account and fills m's results. It never deletes.
+func (m *notificationModel) readHead(ctx context.Context, data *providerData) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if data == nil {
+		diags.AddError("Provider not configured", "The greenwaba provider was not configured before the notification "+
+			"queue was read. This is a bug in the provider; please report it.")
+		return diags
+	}
+
+	client, idInstance, clientDiags := data.ClientFor(m.IDInstance)
+	diags.Append(clientDiags...)
+	if diags.HasError() {
+		return diags
+	}
+	m.IDInstance = types.Int64Value(idInstance)
+
+	if m.ReceiveTimeout.IsNull() {
+		m.ReceiveTimeout = types.Int64Value(receiveTimeoutDefault)
+	}
+	timeout := time.Duration(m.ReceiveTimeout.ValueInt64()) * time.Second
+
+	n, err := client.ReceiveNotification(ctx, timeout)
+	if err != nil {
+		diags.AddError(
+			"Could not read the notification queue",
+			fmt.Sprintf("Reading the head of the notification queue of GreenWaba instance %d failed: %s", idInstance, err),
+		)
+		return diags
+	}
+	if n == nil {
+		m.notificationHead = emptyHead()
+		return diags
+	}
+
+	head, skipped, err := decodeNotification(n.ReceiptID, n.Body)
+	if err != nil {
+		diags.AddError(
+			"Unexpected notification from GreenWaba",
+			fmt.Sprintf("Notification %d of GreenWaba instance %d could not be read: %s.", n.ReceiptID, idInstance, err),
+		)
+		return diags
+	}
+	if len(skipped) > 0 {
+		diags.AddWarning(
+			"Notification fields of an unexpected type",
+			fmt.Sprintf("Notification %d of GreenWaba instance %d has %s of an unexpected type; the matching results "+
+				"are null. The whole notification is in body.", n.ReceiptID, idInstance, strings.Join(skipped, ", ")),
+		)
+	}
+	m.notificationHead = head
+	return diags
+}
+
+// notificationProviderData is the checked type assertion both objects' Configure methods make. ProviderData is
+// nil while Terraform validates, before the provider is configured.
+func notificationProviderData(raw any) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if raw == nil {
+		return nil, diags
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError(
+			"Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw),
+		)
+	}
+	return data, diags
+}

@@ -1,0 +1,247 @@
+package provider
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Webhook bodies shaped as in the API reference, section 7.
+const (
+	incomingMessageBody = `{"typeWebhook":"incomingMessageReceived","instanceData":{"idInstance":1101000001,` +
+		`"wid":"11001234567@c.us","typeInstance":"whatsapp"},"timestamp":1700000200,"idMessage":"XYZ9",` +
+		`"senderData":{"chatId":"79990000000@c.us","sender":"79990000000@c.us","senderName":"Ann"},` +
+		`"messageData":{"typeMessage":"textMessage","textMessageData":{"textMessage":"hi"}}}`
+	outgoingStatusBody = `{"typeWebhook":"outgoingMessageStatus","chatId":"79990000001@c.us","instanceData":` +
+		`{"idInstance":1101000001,"wid":"11001234567@c.us","typeInstance":"whatsapp"},"timestamp":1700000100,` +
+		`"idMessage":"ABC123","status":"failed","description":"template limit reached"}`
+	outgoingAPIMessageBody = `{"typeWebhook":"outgoingAPIMessageReceived","instanceData":{"idInstance":1101000001,` +
+		`"wid":"11001234567@c.us","typeInstance":"whatsapp"},"timestamp":1700000050,"idMessage":"API777",` +
+		`"senderData":{"chatId":"79990000002@c.us","sender":"11001234567@c.us","chatName":"","senderName":""},` +
+		`"messageData":{"typeMessage":"textMessage","textMessageData":{"textMessage":"hello"}}}`
+)
+
+func TestDecodeNotification_readsEachWABAType(t *testing.T) {
+	cases := []struct {
+		name string
+		body string
+		want notificationHead
+	}{
+		{
+			name: "incomingMessageReceived",
+			body: incomingMessageBody,
+			want: notificationHead{
+				Found:       types.BoolValue(true),
+				ReceiptID:   types.Int64Value(7),
+				TypeWebhook: types.StringValue("incomingMessageReceived"),
+				Timestamp:   types.Int64Value(1700000200),
+				IDMessage:   types.StringValue("XYZ9"),
+				ChatID:      types.StringValue("79990000000@c.us"),
+				Status:      types.StringNull(),
+				Body:        jsontypes.NewNormalizedValue(incomingMessageBody),
+			},
+		},
+		{
+			name: "outgoingMessageStatus takes the top-level chatId and the status",
+			body: outgoingStatusBody,
+			want: notificationHead{
+				Found:       types.BoolValue(true),
+				ReceiptID:   types.Int64Value(7),
+				TypeWebhook: types.StringValue("outgoingMessageStatus"),
+				Timestamp:   types.Int64Value(1700000100),
+				IDMessage:   types.StringValue("ABC123"),
+				ChatID:      types.StringValue("79990000001@c.us"),
+				Status:      types.StringValue("failed"),
+				Body:        jsontypes.NewNormalizedValue(outgoingStatusBody),
+			},
+		},
+		{
+			name: "outgoingAPIMessageReceived",
+			body: outgoingAPIMessageBody,
+			want: notificationHead{
+				Found:       types.BoolValue(true),
+				ReceiptID:   types.Int64Value(7),
+				TypeWebhook: types.StringValue("outgoingAPIMessageReceived"),
+				Timestamp:   types.Int64Value(1700000050),
+				IDMessage:   types.StringValue("API777"),
+				ChatID:      types.StringValue("79990000002@c.us"),
+				Status:      types.StringNull(),
+				Body:        jsontypes.NewNormalizedValue(outgoingAPIMessageBody),
+			},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, skipped, err := decodeNotification(7, []byte(tc.body))
+			if err != nil {
+				t.Fatalf("decodeNotification: %v", err)
+			}
+			if len(skipped) != 0 {
+				t.Errorf("skipped = %v, want none", skipped)
+			}
+			assertHead(t, got, tc.want)
+		})
+	}
+}
+
+func TestDecodeNotification_missingFieldsAreNull(t *testing.T) {
+	body := `{"typeWebhook":"incomingMessageReceived","senderData":{"sender":"79990000000@c.us"},"idMessage":null}`
+	got, skipped, err := decodeNotification(3, []byte(body))
+	if err != nil {
+		t.Fatalf("decodeNotification: %v", err)
+	}
+	if len(skipped) != 0 {
+		t.Errorf("skipped = %v, want none: missing and null fields are not of a wrong type", skipped)
+	}
+	assertHead(t, got, notificationHead{
+		Found:       types.BoolValue(true),
+		ReceiptID:   types.Int64Value(3),
+		TypeWebhook: types.StringValue("incomingMessageReceived"),
+		Timestamp:   types.Int64Null(),
+		IDMessage:   types.StringNull(),
+		ChatID:      types.StringNull(),
+		Status:      types.StringNull(),
+		Body:        jsontypes.NewNormalizedValue(body),
+	})
+}
+
+func TestDecodeNotification_emptyObjectIsFoundWithOnlyReceiptAndBody(t *testing.T) {
+	got, _, err := decodeNotification(1, []byte(`{}`))
+	if err != nil {
+		t.Fatalf("decodeNotification: %v", err)
+	}
+	want := emptyHead()
+	want.Found = types.BoolValue(true)
+	want.ReceiptID = types.Int64Value(1)
+	want.Body = jsontypes.NewNormalizedValue(`{}`)
+	assertHead(t, got, want)
+}
+
+func TestDecodeNotification_fieldsOfWrongTypeAreNullAndNamed(t *testing.T) {
+	body := `{"typeWebhook":"outgoingMessageStatus","timestamp":"1700000000","idMessage":42,` +
+		`"status":"read","senderData":"79990000000@c.us","chatId":["x"]}`
+	got, skipped, err := decodeNotification(9, []byte(body))
+	if err != nil {
+		t.Fatalf("decodeNotification: %v", err)
+	}
+	want := []string{"idMessage", "senderData", "chatId", "timestamp"}
+	if !reflect.DeepEqual(skipped, want) {
+		t.Errorf("skipped = %v, want %v", skipped, want)
+	}
+	assertHead(t, got, notificationHead{
+		Found:       types.BoolValue(true),
+		ReceiptID:   types.Int64Value(9),
+		TypeWebhook: types.StringValue("outgoingMessageStatus"),
+		Timestamp:   types.Int64Null(),
+		IDMessage:   types.StringNull(),
+		ChatID:      types.StringNull(),
+		Status:      types.StringValue("read"),
+		Body:        jsontypes.NewNormalizedValue(body),
+	})
+}
+
+func TestDecodeNotification_timestampKeepsEveryDigitAndRejectsFractions(t *testing.T) {
+	// 2^53+1 does not survive a trip through float64.
+	got, skipped, err := decodeNotification(1, []byte(`{"timestamp":9007199254740993}`))
+	if err != nil || len(skipped) != 0 {
+		t.Fatalf("decodeNotification: skipped %v, err %v", skipped, err)
+	}
+	if !got.Timestamp.Equal(types.Int64Value(9007199254740993)) {
+		t.Errorf("timestamp = %s, want 9007199254740993", got.Timestamp)
+	}
+
+	got, skipped, err = decodeNotification(1, []byte(`{"timestamp":1700000000.5}`))
+	if err != nil {
+		t.Fatalf("decodeNotification: %v", err)
+	}
+	if !got.Timestamp.IsNull() || !reflect.DeepEqual(skipped, []string{"timestamp"}) {
+		t.Errorf("fractional timestamp: got %s, skipped %v; want null and [timestamp]", got.Timestamp, skipped)
+	}
+}
+
+func TestDecodeNotification_bodyThatIsNotAnObjectIsAnError(t *testing.T) {
+	for _, body := range []string{``, `null`, `[]`, `[{"typeWebhook":"x"}]`, `"text"`, `42`, `{"a":1}{"b":2}`, `{"a":`, `not json`} {
+		if _, _, err := decodeNotification(1, []byte(body)); err == nil {
+			t.Errorf("decodeNotification(%q) succeeded, want an error", body)
+		}
+	}
+}
+
+func TestEmptyHead_foundFalseAndEveryOtherResultNull(t *testing.T) {
+	h := emptyHead()
+	if !h.Found.Equal(types.BoolValue(false)) {
+		t.Errorf("found = %s, want false", h.Found)
+	}
+	for name, v := range map[string]interface{ IsNull() bool }{
+		"receipt_id": h.ReceiptID, "type_webhook": h.TypeWebhook, "timestamp": h.Timestamp,
+		"id_message": h.IDMessage, "chat_id": h.ChatID, "status": h.Status, "body": h.Body,
+	} {
+		if !v.IsNull() {
+			t.Errorf("%s is not null", name)
+		}
+	}
+}
+
+// The ephemeral resource must offer exactly the data source's arguments and results.
+func TestNotificationSchemas_ephemeralMatchesDataSource(t *testing.T) {
+	ctx := context.Background()
+
+	var dsResp datasource.SchemaResponse
+	NewNotificationDataSource().Schema(ctx, datasource.SchemaRequest{}, &dsResp)
+	if diags := dsResp.Schema.ValidateImplementation(ctx); diags.HasError() {
+		t.Fatalf("data source schema: %v", diags)
+	}
+	var erResp ephemeral.SchemaResponse
+	NewNotificationEphemeralResource().Schema(ctx, ephemeral.SchemaRequest{}, &erResp)
+	if diags := erResp.Schema.ValidateImplementation(ctx); diags.HasError() {
+		t.Fatalf("ephemeral schema: %v", diags)
+	}
+
+	if len(erResp.Schema.Attributes) != len(dsResp.Schema.Attributes) {
+		t.Fatalf("ephemeral has %d attributes, data source %d", len(erResp.Schema.Attributes), len(dsResp.Schema.Attributes))
+	}
+	for name, ds := range dsResp.Schema.Attributes {
+		er, ok := erResp.Schema.Attributes[name]
+		if !ok {
+			t.Errorf("ephemeral resource lacks %q", name)
+			continue
+		}
+		if er.GetType() != ds.GetType() || er.IsOptional() != ds.IsOptional() || er.IsComputed() != ds.IsComputed() ||
+			er.GetMarkdownDescription() != ds.GetMarkdownDescription() {
+			t.Errorf("%q differs between the data source and the ephemeral resource", name)
+		}
+	}
+}
+
+func assertHead(t *testing.T, got, want notificationHead) {
+	t.Helper()
+	if !got.Found.Equal(want.Found) {
+		t.Errorf("found = %s, want %s", got.Found, want.Found)
+	}
+	if !got.ReceiptID.Equal(want.ReceiptID) {
+		t.Errorf("receipt_id = %s, want %s", got.ReceiptID, want.ReceiptID)
+	}
+	if !got.TypeWebhook.Equal(want.TypeWebhook) {
+		t.Errorf("type_webhook = %s, want %s", got.TypeWebhook, want.TypeWebhook)
+	}
+	if !got.Timestamp.Equal(want.Timestamp) {
+		t.Errorf("timestamp = %s, want %s", got.Timestamp, want.Timestamp)
+	}
+	if !got.IDMessage.Equal(want.IDMessage) {
+		t.Errorf("id_message = %s, want %s", got.IDMessage, want.IDMessage)
+	}
+	if !got.ChatID.Equal(want.ChatID) {
+		t.Errorf("chat_id = %s, want %s", got.ChatID, want.ChatID)
+	}
+	if !got.Status.Equal(want.Status) {
+		t.Errorf("status = %s, want %s", got.Status, want.Status)
+	}
+	if !got.Body.Equal(want.Body) {
+		t.Errorf("body = %s, want %s", got.Body, want.Body)
+	}
+}

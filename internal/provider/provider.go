@@ -1,0 +1,497 @@
+// Package provider is the Terraform glue of terraform-provider-greenwaba: the provider, its resources, data
+// sources and ephemeral resources. API calls go through internal/greenwaba.
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/greenwaba"
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/validators"
+)
+
+var (
+	_ provider.Provider                       = (*greenwabaProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*greenwabaProvider)(nil)
+)
+
+// Environment variables read when the matching provider attribute is not set.
+const (
+	envAPIURL         = "GREENWABA_API_URL"
+	envIDInstance     = "GREENWABA_ID_INSTANCE"
+	envAPIToken       = "GREENWABA_API_TOKEN_INSTANCE"
+	envInstanceTokens = "GREENWABA_INSTANCE_TOKENS"
+)
+
+const (
+	defaultRequestTimeout = 30 * time.Second
+	defaultMaxRetries     = 4
+)
+
+// New returns the provider constructor providerserver.Serve expects; version is the release, "dev" or "test".
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &greenwabaProvider{version: version} }
+}
+
+type greenwabaProvider struct {
+	version string
+	// retry overrides the client's backoff timings; tests shorten them. MaxRetries always comes from max_retries.
+	retry greenwaba.RetryPolicy
+}
+
+type providerModel struct {
+	APIURL           types.String `tfsdk:"api_url"`
+	IDInstance       types.Int64  `tfsdk:"id_instance"`
+	APITokenInstance types.String `tfsdk:"api_token_instance"`
+	InstanceTokens   types.Map    `tfsdk:"instance_tokens"`
+	RequestTimeout   types.String `tfsdk:"request_timeout"`
+	MaxRetries       types.Int64  `tfsdk:"max_retries"`
+}
+
+func (p *greenwabaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "greenwaba"
+	resp.Version = p.version
+}
+
+func (p *greenwabaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages GreenWaba (GREEN-API WhatsApp Business) accounts: how each account delivers " +
+			"its webhooks, and reads of its notification queue.\n\n" +
+			"One provider configuration can serve a whole fleet: put every account's token in `instance_tokens` and " +
+			"give each resource its own `id_instance`. Credentials are only needed when Terraform talks to the API, " +
+			"so `terraform validate` works without them.",
+		Attributes: map[string]schema.Attribute{
+			"api_url": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the GreenWaba API, such as a dedicated host " +
+					"`https://1101.api.greenapi.com`. Defaults to the `" + envAPIURL + "` environment variable, " +
+					"else `" + greenwaba.DefaultAPIURL + "`.",
+				Optional:   true,
+				Validators: []validator.String{validators.HTTPURL()},
+			},
+			"id_instance": schema.Int64Attribute{
+				MarkdownDescription: "The default account (`idInstance`), used by every resource and data source " +
+					"that does not set its own `id_instance`. Defaults to the `" + envIDInstance + "` environment variable.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"api_token_instance": schema.StringAttribute{
+				MarkdownDescription: "API token (`apiTokenInstance`) of the account in `id_instance`. Defaults to " +
+					"the `" + envAPIToken + "` environment variable.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"instance_tokens": schema.MapAttribute{
+				MarkdownDescription: "API tokens of further accounts, keyed by `idInstance` written in decimal " +
+					"(`{ \"1101000001\" = \"...\" }`), so that one provider configuration can manage many accounts " +
+					"through the `id_instance` argument of each resource. An entry here wins over `api_token_instance` " +
+					"for the same account. Defaults to the `" + envInstanceTokens + "` environment variable, a JSON " +
+					"object of the same shape.",
+				Optional:    true,
+				Sensitive:   true,
+				ElementType: types.StringType,
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(stringvalidator.RegexMatches(idInstancePattern,
+						"must be an idInstance written in decimal, such as \"1101000001\"")),
+					mapvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+				},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "How long one HTTP request may take, as a duration such as `\"30s\"`. Retries " +
+					"and the wait for settings to apply are bounded separately (the resources' `timeouts`). " +
+					"Defaults to `\"30s\"`.",
+				Optional:   true,
+				Validators: []validator.String{validators.Duration(time.Second)},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How many times a request is retried after a rate limit (HTTP 429), a server " +
+					"error or a network failure, with exponential backoff and `Retry-After` honoured. `0` disables " +
+					"retries. Defaults to `4`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+		},
+	}
+}
+
+func (p *greenwabaProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	data := &providerData{
+		userAgent: userAgent(p.version, req.TerraformVersion),
+		clients:   map[int64]*greenwaba.Client{},
+		tokens:    map[int64]string{},
+		retry:     p.retry,
+	}
+	data.retry.MaxRetries = defaultMaxRetries
+
+	// Values unknown at plan time (computed from other resources) are recorded, not rejected: they only matter
+	// once something needs the API, and ClientFor says then which attribute was not known yet.
+	data.apiURL = stringSetting(cfg.APIURL, envAPIURL, greenwaba.DefaultAPIURL, &data.unknown, "api_url")
+	if problem := validators.CheckHTTPURL(data.apiURL); problem != "" && !cfg.APIURL.IsUnknown() {
+		resp.Diagnostics.AddAttributeError(path.Root("api_url"), "Invalid GreenWaba API URL",
+			fmt.Sprintf("The API URL from api_url or %s must be an absolute http:// or https:// URL, such as %s: %s.",
+				envAPIURL, greenwaba.DefaultAPIURL, problem))
+	}
+
+	switch {
+	case cfg.IDInstance.IsUnknown():
+		data.unknown = append(data.unknown, "id_instance")
+	case !cfg.IDInstance.IsNull():
+		data.defaultID = cfg.IDInstance.ValueInt64()
+	default:
+		if s := os.Getenv(envIDInstance); s != "" {
+			id, err := parseIDInstance(s)
+			if err != nil {
+				resp.Diagnostics.AddAttributeError(path.Root("id_instance"), "Invalid "+envIDInstance,
+					fmt.Sprintf("The %s environment variable must be an idInstance such as 1101000001: %s.", envIDInstance, err))
+			}
+			data.defaultID = id
+		}
+	}
+
+	data.defaultToken = stringSetting(cfg.APITokenInstance, envAPIToken, "", &data.unknown, "api_token_instance")
+	resp.Diagnostics.Append(data.readInstanceTokens(ctx, cfg.InstanceTokens)...)
+
+	timeout := defaultRequestTimeout
+	switch {
+	case cfg.RequestTimeout.IsUnknown():
+		data.unknown = append(data.unknown, "request_timeout")
+	case !cfg.RequestTimeout.IsNull():
+		// The schema validator has checked the format.
+		if d, err := time.ParseDuration(cfg.RequestTimeout.ValueString()); err == nil {
+			timeout = d
+		}
+	}
+	data.requestTimeout = timeout
+
+	switch {
+	case cfg.MaxRetries.IsUnknown():
+		data.unknown = append(data.unknown, "max_retries")
+	case !cfg.MaxRetries.IsNull():
+		data.retry.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	data.logSecrets = data.secrets()
+	data.httpClient = cleanhttp.DefaultPooledClient()
+	tflog.Debug(ctx, "Configured the GreenWaba provider", map[string]any{
+		"api_url":             data.apiURL,
+		"id_instance":         data.defaultID,
+		"instance_tokens_for": data.tokenIDs(),
+		"request_timeout":     data.requestTimeout.String(),
+		"max_retries":         data.retry.MaxRetries,
+		"unknown_at_plan":     data.unknown,
+	})
+
+	resp.ResourceData = data
+	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
+}
+
+func (p *greenwabaProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{NewWebhookSettingsResource}
+}
+
+func (p *greenwabaProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewNotificationDataSource}
+}
+
+func (p *greenwabaProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{NewNotificationEphemeralResource}
+}
+
+// idInstancePattern matches an idInstance written in decimal.
+var idInstancePattern = regexp.MustCompile(`^[1-9][0-9]{0,18}$`)
+
+// parseIDInstance parses a decimal idInstance.
+func parseIDInstance(s string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("%q is not a positive whole number", s)
+	}
+	return id, nil
+}
+
+// userAgent is the User-Agent the provider sends, following HashiCorp's convention for providers.
+func userAgent(providerVersion, terraformVersion string) string {
+	ua := "terraform-provider-greenwaba/" + providerVersion + " (+https://www.terraform.io)"
+	if terraformVersion != "" {
+		ua += " Terraform/" + terraformVersion
+	}
+	return ua
+}
+
+// stringSetting resolves a string attribute: the configured value, else the environment variable, else def.
+// An unknown value is recorded in unknown under name.
+func stringSetting(v types.String, env, def string, unknown *[]string, name string) string {
+	switch {
+	case v.IsUnknown():
+		*unknown = append(*unknown, name)
+		return ""
+	case !v.IsNull():
+		return v.ValueString()
+	}
+	if s := os.Getenv(env); s != "" {
+		return s
+	}
+	return def
+}
+
+// providerData is what Configure hands to resources, data sources and ephemeral resources: the resolved
+// provider settings and one cached client per account.
+type providerData struct {
+	apiURL         string
+	defaultID      int64            // 0 when neither id_instance nor GREENWABA_ID_INSTANCE is set
+	defaultToken   string           // api_token_instance, for defaultID
+	tokens         map[int64]string // instance_tokens
+	unknown        []string         // provider attributes not known yet (plan time)
+	requestTimeout time.Duration
+	retry          greenwaba.RetryPolicy
+	userAgent      string
+	httpClient     *http.Client
+	logSecrets     []string
+
+	mu      sync.Mutex
+	clients map[int64]*greenwaba.Client
+}
+
+func (d *providerData) readInstanceTokens(ctx context.Context, m types.Map) diag.Diagnostics {
+	var diags diag.Diagnostics
+	raw := map[string]string{}
+	switch {
+	case m.IsUnknown():
+		d.unknown = append(d.unknown, "instance_tokens")
+		return diags
+	case !m.IsNull():
+		diags.Append(m.ElementsAs(ctx, &raw, false)...)
+	default:
+		if s := os.Getenv(envInstanceTokens); s != "" {
+			if err := json.Unmarshal([]byte(s), &raw); err != nil {
+				// The JSON error could quote a token: say only what shape is expected.
+				diags.AddAttributeError(path.Root("instance_tokens"), "Invalid "+envInstanceTokens,
+					fmt.Sprintf("The %s environment variable must be a JSON object of idInstance to API token, "+
+						"such as {\"1101000001\": \"...\"}.", envInstanceTokens))
+				return diags
+			}
+		}
+	}
+	for k, token := range raw {
+		id, err := parseIDInstance(k)
+		if err != nil || token == "" {
+			diags.AddAttributeError(path.Root("instance_tokens"), "Invalid instance_tokens entry",
+				fmt.Sprintf("Every key of instance_tokens (or %s) must be an idInstance such as \"1101000001\" "+
+					"and every value a non-empty API token; the entry %q is not.", envInstanceTokens, k))
+			continue
+		}
+		d.tokens[id] = token
+	}
+	return diags
+}
+
+// secrets lists every API token the provider knows, for log masking.
+func (d *providerData) secrets() []string {
+	s := make([]string, 0, len(d.tokens)+1)
+	if d.defaultToken != "" {
+		s = append(s, d.defaultToken)
+	}
+	for _, t := range d.tokens {
+		s = append(s, t)
+	}
+	return s
+}
+
+func (d *providerData) tokenIDs() []int64 {
+	ids := make([]int64, 0, len(d.tokens))
+	for id := range d.tokens {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// isUnknown reports whether the provider attribute name was not known when the provider was configured.
+func (d *providerData) isUnknown(name string) bool { return slices.Contains(d.unknown, name) }
+
+// DefaultIDInstance is the account used when a resource leaves id_instance unset: known, null when the provider
+// has none, or unknown while the provider's id_instance is not known yet.
+func (d *providerData) DefaultIDInstance() types.Int64 {
+	switch {
+	case d.isUnknown("id_instance"):
+		return types.Int64Unknown()
+	case d.defaultID == 0:
+		return types.Int64Null()
+	}
+	return types.Int64Value(d.defaultID)
+}
+
+// CheckAccount reports, without calling the API, the error ClientFor would give for id; credentials that are
+// merely not known yet (plan time) are not an error.
+func (d *providerData) CheckAccount(id types.Int64) diag.Diagnostics {
+	if id.IsUnknown() {
+		return nil
+	}
+	_, _, diags := d.resolve(id, true)
+	return diags
+}
+
+// ClientFor returns the client for the account id (null means the provider's id_instance), and the account's
+// idInstance. Clients are cached per account. Missing credentials give an error naming the attribute and the
+// environment variable to set.
+func (d *providerData) ClientFor(id types.Int64) (*greenwaba.Client, int64, diag.Diagnostics) {
+	account, token, diags := d.resolve(id, false)
+	if diags.HasError() {
+		return nil, account, diags
+	}
+
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if c, ok := d.clients[account]; ok {
+		return c, account, diags
+	}
+	c, err := greenwaba.New(greenwaba.Config{
+		APIURL:         d.apiURL,
+		IDInstance:     account,
+		Token:          token,
+		HTTPClient:     d.httpClient,
+		RequestTimeout: d.requestTimeout,
+		UserAgent:      d.userAgent,
+		Retry:          d.clientRetry(),
+		Log:            d.log,
+	})
+	if err != nil {
+		diags.AddError("Cannot reach GreenWaba instance "+strconv.FormatInt(account, 10), err.Error())
+		return nil, account, diags
+	}
+	d.clients[account] = c
+	return c, account, diags
+}
+
+// clientRetry maps max_retries onto the client's policy, where 0 means "the default" and a negative value none.
+func (d *providerData) clientRetry() greenwaba.RetryPolicy {
+	r := d.retry
+	if r.MaxRetries == 0 {
+		r.MaxRetries = -1
+	}
+	return r
+}
+
+// resolve finds the account and its token. With allowUnknown, credentials not known yet pass.
+func (d *providerData) resolve(id types.Int64, allowUnknown bool) (int64, string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !allowUnknown && len(d.unknown) > 0 {
+		diags.AddError("GreenWaba provider settings not known yet",
+			fmt.Sprintf("The provider attributes %s depend on values that are only known after apply, so "+
+				"GreenWaba cannot be called yet. Set them from values known at plan time (variables, "+
+				"environment variables) or apply the resources they depend on first (-target).",
+				strings.Join(d.unknown, ", ")))
+		return 0, "", diags
+	}
+
+	account := id.ValueInt64()
+	if id.IsNull() {
+		if d.isUnknown("id_instance") {
+			return 0, "", diags
+		}
+		if d.defaultID == 0 {
+			diags.AddError("No GreenWaba account",
+				fmt.Sprintf("No account to manage: set id_instance on this resource or data source, or on the "+
+					"provider (or the %s environment variable).", envIDInstance))
+			return 0, "", diags
+		}
+		account = d.defaultID
+	}
+
+	if token, ok := d.tokens[account]; ok {
+		return account, token, diags
+	}
+	if account == d.defaultID && d.defaultToken != "" {
+		return account, d.defaultToken, diags
+	}
+	if allowUnknown && (d.isUnknown("instance_tokens") || d.isUnknown("api_token_instance") || d.isUnknown("id_instance")) {
+		return account, "", diags
+	}
+
+	var detail string
+	if account == d.defaultID {
+		detail = fmt.Sprintf("No API token for GreenWaba instance %d: set api_token_instance on the provider "+
+			"(or the %s environment variable), or add \"%d\" to instance_tokens (or %s).",
+			account, envAPIToken, account, envInstanceTokens)
+	} else {
+		detail = fmt.Sprintf("No API token for GreenWaba instance %d: add \"%d\" to the provider's "+
+			"instance_tokens (or the %s environment variable), or set the provider's id_instance (or %s) to %d "+
+			"and api_token_instance (or %s) to its token.",
+			account, account, envInstanceTokens, envIDInstance, account, envAPIToken)
+	}
+	diags.AddError("Missing GreenWaba API token", detail)
+	return account, "", diags
+}
+
+// log routes the client's log events into tflog. The client never logs tokens; masking them here as well means
+// a slip there still cannot reach TF_LOG output.
+func (d *providerData) log(ctx context.Context, level greenwaba.LogLevel, msg string, fields map[string]any) {
+	ctx = maskSecrets(ctx, d.logSecrets...)
+	switch level {
+	case greenwaba.LogTrace:
+		tflog.Trace(ctx, msg, fields)
+	case greenwaba.LogDebug:
+		tflog.Debug(ctx, msg, fields)
+	case greenwaba.LogInfo:
+		tflog.Info(ctx, msg, fields)
+	case greenwaba.LogWarn:
+		tflog.Warn(ctx, msg, fields)
+	default:
+		tflog.Error(ctx, msg, fields)
+	}
+}
+
+// sensitiveLogKeys are field names whose values are secrets whatever they contain.
+var sensitiveLogKeys = []string{"webhookUrlToken", "webhook_url_token", "apiTokenInstance", "api_token_instance", "token"}
+
+// maskSecrets makes tflog mask every non-empty secret in messages and field values, and every value of a
+// sensitive field, for logs written with the returned context.
+func maskSecrets(ctx context.Context, secrets ...string) context.Context {
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, sensitiveLogKeys...)
+	var nonEmpty []string
+	for _, s := range secrets {
+		// An empty string would match between every character.
+		if s != "" {
+			nonEmpty = append(nonEmpty, s)
+		}
+	}
+	if len(nonEmpty) == 0 {
+		return ctx
+	}
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, nonEmpty...)
+	return tflog.MaskMessageStrings(ctx, nonEmpty...)
+}

@@ -1,0 +1,427 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/greenwaba"
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi"
+)
+
+// testRetry keeps retry backoff short in tests; the policy is otherwise the client's default.
+var testRetry = greenwaba.RetryPolicy{MinWait: 100 * time.Millisecond, MaxWait: time.Second}
+
+func testProviderServer() (tfprotov6.ProviderServer, error) {
+	return providerserver.NewProtocol6WithError(&greenwabaProvider{version: "test", retry: testRetry})()
+}
+
+// testAccProtoV6ProviderFactories starts the provider in-process for acceptance tests.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"greenwaba": testProviderServer,
+}
+
+// testAccProtoV6ProviderFactoriesWithEcho adds the echo provider, to look at ephemeral values in tests.
+var testAccProtoV6ProviderFactoriesWithEcho = map[string]func() (tfprotov6.ProviderServer, error){
+	"greenwaba": testProviderServer,
+	"echo":      echoprovider.NewProviderServer(),
+}
+
+// newTestMock starts a mock GreenWaba API with no accounts, stopped when the test ends.
+func newTestMock(t *testing.T) (*mockapi.Server, string) {
+	t.Helper()
+	return mockapi.StartTest(t, mockapi.Options{})
+}
+
+// providerConfig is a provider block for the account id of the mock at baseURL, with short request timeouts
+// and few retries so that failing tests fail fast.
+func providerConfig(baseURL string, id int64, token string) string {
+	return fmt.Sprintf(`
+provider "greenwaba" {
+  api_url            = %q
+  id_instance        = %d
+  api_token_instance = %q
+  request_timeout    = "5s"
+  max_retries        = 2
+}
+`, baseURL, id, token)
+}
+
+func TestAccProvider_configuredFromEnvironmentVariables(t *testing.T) {
+	srv, baseURL := newTestMock(t)
+	const id, token = 1101000901, "envtoken0aa11bb22cc33dd44ee55ff66aa77bb88cc99dd00"
+	if err := srv.CreateInstance(id, token); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(envAPIURL, baseURL)
+	t.Setenv(envIDInstance, "1101000901")
+	t.Setenv(envAPIToken, token)
+	t.Setenv(envInstanceTokens, "")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "greenwaba" {}
+
+resource "greenwaba_webhook_settings" "this" {
+  incoming_webhook = true
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("id_instance"), knownvalue.Int64Exact(id)),
+			},
+			Check: expectLive(srv, id, map[string]any{"incomingWebhook": "yes"}),
+		}},
+	})
+}
+
+func TestAccProvider_instanceTokensFromEnvironmentVariable(t *testing.T) {
+	srv, baseURL := newTestMock(t)
+	const id, token = 1101000902, "envmap0token0aa11bb22cc33dd44ee55ff66aa77bb88cc99"
+	if err := srv.CreateInstance(id, token); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(envAPIURL, baseURL)
+	t.Setenv(envIDInstance, "")
+	t.Setenv(envAPIToken, "")
+	t.Setenv(envInstanceTokens, fmt.Sprintf(`{"%d": %q}`, id, token))
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "greenwaba" {}
+
+resource "greenwaba_webhook_settings" "this" {
+  id_instance      = %d
+  outgoing_webhook = true
+}
+`, id),
+			Check: expectLive(srv, id, map[string]any{"outgoingWebhook": "yes"}),
+		}},
+	})
+}
+
+func TestAccProvider_missingCredentialsNameAttributeAndVariable(t *testing.T) {
+	_, baseURL := newTestMock(t)
+	t.Setenv(envIDInstance, "")
+	t.Setenv(envAPIToken, "")
+	t.Setenv(envInstanceTokens, "")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`
+provider "greenwaba" {
+  api_url = %q
+}
+
+resource "greenwaba_webhook_settings" "this" {}
+`, baseURL),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`set id_instance on this resource, or on the provider \(or the\s+GREENWABA_ID_INSTANCE environment variable\)`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "greenwaba" {
+  api_url     = %q
+  id_instance = 1101000903
+}
+
+resource "greenwaba_webhook_settings" "this" {}
+`, baseURL),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`No API token for GreenWaba instance 1101000903: set\s+api_token_instance on the provider\s+\(or the\s+GREENWABA_API_TOKEN_INSTANCE environment variable\)`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "greenwaba" {
+  api_url            = %q
+  id_instance        = 1101000903
+  api_token_instance = "not-for-the-other-account"
+}
+
+resource "greenwaba_webhook_settings" "this" {
+  id_instance = 1101000904
+}
+`, baseURL),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`No API token for GreenWaba instance 1101000904: add "1101000904" to the\s+provider's\s+instance_tokens\s+\(or the GREENWABA_INSTANCE_TOKENS\s+environment variable\)`),
+			},
+		},
+	})
+}
+
+func TestAccProvider_invalidSettingsFailAtPlan(t *testing.T) {
+	_, baseURL := newTestMock(t)
+	cases := []struct {
+		name, provider string
+		want           *regexp.Regexp
+	}{
+		{"api_url", `api_url = "ftp://api.example.test"`, regexp.MustCompile(`(?s)api_url.*http:// or https://`)},
+		{"id_instance", `id_instance = 0`, regexp.MustCompile(`(?s)id_instance.*at least 1`)},
+		{"request_timeout format", `request_timeout = "soon"`, regexp.MustCompile(`(?s)request_timeout.*duration`)},
+		{"request_timeout too short", `request_timeout = "10ms"`, regexp.MustCompile(`(?s)request_timeout.*at least 1s`)},
+		{"max_retries", `max_retries = -1`, regexp.MustCompile(`(?s)max_retries.*at least 0`)},
+		{"instance_tokens key", `instance_tokens = { "acct-1" = "x" }`, regexp.MustCompile(`(?s)instance_tokens.*idInstance written in decimal`)},
+		{"instance_tokens value", `instance_tokens = { "1101000905" = "" }`, regexp.MustCompile(`(?s)instance_tokens.*length`)},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, tc := range cases {
+		steps = append(steps, resource.TestStep{
+			Config: fmt.Sprintf(`
+provider "greenwaba" {
+  %s
+}
+
+resource "greenwaba_webhook_settings" "this" {
+  id_instance = 1101000905
+}
+`, strings.Replace(tc.provider, "ftp://api.example.test", "ftp://"+strings.TrimPrefix(baseURL, "http://"), 1)),
+			PlanOnly:    true,
+			ExpectError: tc.want,
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+}
+
+// TestAccProvider_traceLogNeverContainsTokens runs a full lifecycle, retries and a write-only token included,
+// with TF_LOG=TRACE, and reads everything the provider logged.
+func TestAccProvider_traceLogNeverContainsTokens(t *testing.T) {
+	srv, baseURL := newTestMock(t)
+	const id, apiToken = 1101000906, "logtoken0aa11bb22cc33dd44ee55ff66aa77bb88cc99dd00"
+	const plainToken, woToken = "plain-webhook-secret-7f3a9c", "wo-webhook-secret-19be2d"
+	if err := srv.CreateInstance(id, apiToken); err != nil {
+		t.Fatal(err)
+	}
+	logPath := filepath.Join(t.TempDir(), "provider.log")
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_LOG_PATH", logPath)
+
+	cfg := providerConfig(baseURL, id, apiToken)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					addFault(t, srv, mockapi.Fault{IDInstance: id, Method: "setSettings", Status: 429, Count: 1})
+				},
+				Config: cfg + fmt.Sprintf(`
+resource "greenwaba_webhook_settings" "this" {
+  webhook_url       = "https://hooks.example.test/wa"
+  webhook_url_token = %q
+}
+`, plainToken),
+			},
+			{
+				Config: cfg + fmt.Sprintf(`
+resource "greenwaba_webhook_settings" "this" {
+  webhook_url          = "https://hooks.example.test/wa"
+  webhook_url_token_wo = %q
+}
+`, woToken),
+			},
+		},
+	})
+
+	logged, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"getSettings", "setSettings", "Writing GreenWaba settings"} {
+		if !bytes.Contains(logged, []byte(want)) {
+			t.Errorf("the trace log has no %q: the test did not see the provider's logging", want)
+		}
+	}
+	for name, secret := range map[string]string{"API token": apiToken, "webhook_url_token": plainToken, "webhook_url_token_wo": woToken} {
+		if bytes.Contains(logged, []byte(secret)) {
+			t.Errorf("the trace log contains the %s", name)
+		}
+	}
+}
+
+// TestProvider_validateNeedsNoCredentials does what terraform validate does, without configuring the
+// provider, and expects a valid configuration to pass and an invalid one to be reported.
+func TestProvider_validateNeedsNoCredentials(t *testing.T) {
+	for _, env := range []string{envAPIURL, envIDInstance, envAPIToken, envInstanceTokens} {
+		t.Setenv(env, "")
+	}
+	server, err := testProviderServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || len(schemas.Diagnostics) > 0 {
+		t.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
+	}
+
+	providerType := schemas.Provider.ValueType()
+	emptyProvider := dynamicValue(t, providerType, tftypes.NewValue(providerType, nil))
+	pv, err := server.ValidateProviderConfig(ctx, &tfprotov6.ValidateProviderConfigRequest{Config: emptyProvider})
+	if err != nil || len(pv.Diagnostics) > 0 {
+		t.Fatalf("ValidateProviderConfig without credentials: %v %v", err, diagSummaries(pv.Diagnostics))
+	}
+
+	resourceType := schemas.ResourceSchemas["greenwaba_webhook_settings"].ValueType().(tftypes.Object)
+	withURL := func(u string) *tfprotov6.DynamicValue {
+		vals := map[string]tftypes.Value{}
+		for name, typ := range resourceType.AttributeTypes {
+			vals[name] = tftypes.NewValue(typ, nil)
+		}
+		vals["webhook_url"] = tftypes.NewValue(tftypes.String, u)
+		return dynamicValue(t, resourceType, tftypes.NewValue(resourceType, vals))
+	}
+
+	ok, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{
+		TypeName: "greenwaba_webhook_settings", Config: withURL("https://hooks.example.test/wa"),
+	})
+	if err != nil || len(ok.Diagnostics) > 0 {
+		t.Fatalf("ValidateResourceConfig of a valid resource: %v %v", err, diagSummaries(ok.Diagnostics))
+	}
+	bad, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{
+		TypeName: "greenwaba_webhook_settings", Config: withURL("hooks.example.test/wa"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bad.Diagnostics) != 1 || !strings.Contains(bad.Diagnostics[0].Detail, "webhook_url") {
+		t.Fatalf("ValidateResourceConfig of a relative webhook_url: want one error naming webhook_url, got %v", diagSummaries(bad.Diagnostics))
+	}
+}
+
+func dynamicValue(t *testing.T, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
+	t.Helper()
+	dv, err := tfprotov6.NewDynamicValue(typ, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dv
+}
+
+func diagSummaries(diags []*tfprotov6.Diagnostic) []string {
+	var s []string
+	for _, d := range diags {
+		s = append(s, d.Summary+": "+d.Detail)
+	}
+	return s
+}
+
+func TestResolveAccount(t *testing.T) {
+	data := &providerData{
+		defaultID:    1101000001,
+		defaultToken: "default-token",
+		tokens:       map[int64]string{1101000002: "fleet-token", 1101000001: "fleet-wins"},
+	}
+	cases := []struct {
+		name      string
+		id        types.Int64
+		wantID    int64
+		wantToken string
+		wantErr   string
+	}{
+		{"null means the provider's account; instance_tokens wins", types.Int64Null(), 1101000001, "fleet-wins", ""},
+		{"fleet account", types.Int64Value(1101000002), 1101000002, "fleet-token", ""},
+		{"unknown account", types.Int64Value(1101000003), 1101000003, "", `add "1101000003" to the provider's instance_tokens (or the GREENWABA_INSTANCE_TOKENS environment variable)`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			id, token, diags := data.resolve(tc.id, false)
+			if id != tc.wantID || token != tc.wantToken {
+				t.Errorf("resolve = %d, %q; want %d, %q", id, token, tc.wantID, tc.wantToken)
+			}
+			if got := diagsText(diags); !strings.Contains(got, tc.wantErr) || (tc.wantErr == "") != !diags.HasError() {
+				t.Errorf("diagnostics %q, want one containing %q", got, tc.wantErr)
+			}
+		})
+	}
+
+	onlyDefault := &providerData{defaultID: 1101000001, tokens: map[int64]string{}}
+	if _, _, diags := onlyDefault.resolve(types.Int64Null(), false); !strings.Contains(diagsText(diags), "set api_token_instance on the provider (or the GREENWABA_API_TOKEN_INSTANCE environment variable)") {
+		t.Errorf("missing default token: %q", diagsText(diags))
+	}
+
+	notYet := &providerData{tokens: map[int64]string{}, unknown: []string{"api_token_instance"}}
+	if diags := notYet.CheckAccount(types.Int64Value(1101000001)); diags.HasError() {
+		t.Errorf("a token not known at plan time must not fail the plan: %q", diagsText(diags))
+	}
+	if _, _, diags := notYet.resolve(types.Int64Value(1101000001), false); !strings.Contains(diagsText(diags), "api_token_instance depend on values that are only known after apply") {
+		t.Errorf("calling the API with an unknown token: %q", diagsText(diags))
+	}
+}
+
+func TestClientRetryMapsZeroToNoRetries(t *testing.T) {
+	d := &providerData{retry: greenwaba.RetryPolicy{MaxRetries: 0}}
+	if got := d.clientRetry().MaxRetries; got >= 0 {
+		t.Errorf("max_retries = 0 gives the client MaxRetries %d, which it reads as its default; want a negative value", got)
+	}
+	d.retry.MaxRetries = 3
+	if got := d.clientRetry().MaxRetries; got != 3 {
+		t.Errorf("max_retries = 3 gives MaxRetries %d", got)
+	}
+}
+
+func TestUserAgent(t *testing.T) {
+	got := userAgent("1.2.3", "1.11.4")
+	if want := "terraform-provider-greenwaba/1.2.3 (+https://www.terraform.io) Terraform/1.11.4"; got != want {
+		t.Errorf("userAgent = %q, want %q", got, want)
+	}
+}
+
+func TestParseIDInstance(t *testing.T) {
+	for in, want := range map[string]int64{"1101000001": 1101000001, " 7 ": 7} {
+		if got, err := parseIDInstance(in); err != nil || got != want {
+			t.Errorf("parseIDInstance(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "0", "-5", "abc", "1101000001/x", "1e9"} {
+		if _, err := parseIDInstance(in); err == nil {
+			t.Errorf("parseIDInstance(%q) accepted it", in)
+		}
+	}
+}
+
+func TestClientLogsAreMasked(t *testing.T) {
+	var out bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &out)
+	d := &providerData{logSecrets: []string{"api-secret-1", "api-secret-2"}}
+	ctx = maskSecrets(ctx, "webhook-secret", "")
+
+	d.log(ctx, greenwaba.LogDebug, "calling with api-secret-2", map[string]any{
+		"url":             "https://api.example.test/waInstance1/getSettings/api-secret-1",
+		"body":            `{"webhookUrlToken":"webhook-secret"}`,
+		"webhookUrlToken": "anything at all",
+	})
+
+	logged := out.String()
+	if !strings.Contains(logged, "getSettings") {
+		t.Fatalf("nothing was logged: %q", logged)
+	}
+	for _, secret := range []string{"api-secret-1", "api-secret-2", "webhook-secret", "anything at all"} {
+		if strings.Contains(logged, secret) {
+			t.Errorf("the log shows %q: %s", secret, logged)
+		}
+	}
+}

@@ -1,0 +1,576 @@
+package provider
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/greenwaba"
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/validators"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*webhookSettingsResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*webhookSettingsResource)(nil)
+	_ resource.ResourceWithImportState = (*webhookSettingsResource)(nil)
+)
+
+const (
+	// defaultApplyTimeout covers a write and the wait for it to show: GreenWaba may take up to 5 minutes.
+	defaultApplyTimeout = 6 * time.Minute
+	defaultReadTimeout  = 5 * time.Minute
+
+	// maxWebhookURLTokenLength is the longest token GreenWaba accepts, in bytes (D6).
+	maxWebhookURLTokenLength = 1024
+
+	// privateTokenKey is the private-state key of the write-only token's fingerprint.
+	privateTokenKey = "webhook_url_token_wo"
+)
+
+// NewWebhookSettingsResource returns the greenwaba_webhook_settings resource.
+func NewWebhookSettingsResource() resource.Resource { return &webhookSettingsResource{} }
+
+type webhookSettingsResource struct {
+	data *providerData
+}
+
+type webhookSettingsModel struct {
+	ID                        types.String   `tfsdk:"id"`
+	IDInstance                types.Int64    `tfsdk:"id_instance"`
+	WebhookURL                types.String   `tfsdk:"webhook_url"`
+	WebhookURLToken           types.String   `tfsdk:"webhook_url_token"`
+	WebhookURLTokenWO         types.String   `tfsdk:"webhook_url_token_wo"`
+	WebhookURLTokenWOVersion  types.String   `tfsdk:"webhook_url_token_wo_version"`
+	WebhookURLTokenWORevision types.Int64    `tfsdk:"webhook_url_token_wo_revision"`
+	IncomingWebhook           types.Bool     `tfsdk:"incoming_webhook"`
+	OutgoingWebhook           types.Bool     `tfsdk:"outgoing_webhook"`
+	OutgoingAPIMessageWebhook types.Bool     `tfsdk:"outgoing_api_message_webhook"`
+	Timeouts                  timeouts.Value `tfsdk:"timeouts"`
+}
+
+// writeOnly reports whether the state m describes was written in write-only mode: only then is the revision set.
+func (m *webhookSettingsModel) writeOnly() bool { return !m.WebhookURLTokenWORevision.IsNull() }
+
+// settingsUpdate is every managed setting with the values of m and the given token.
+func (m *webhookSettingsModel) settingsUpdate(token string) greenwaba.SettingsUpdate {
+	return greenwaba.SettingsUpdate{
+		WebhookURL:                m.WebhookURL.ValueStringPointer(),
+		WebhookURLToken:           &token,
+		IncomingWebhook:           m.IncomingWebhook.ValueBoolPointer(),
+		OutgoingWebhook:           m.OutgoingWebhook.ValueBoolPointer(),
+		OutgoingAPIMessageWebhook: m.OutgoingAPIMessageWebhook.ValueBoolPointer(),
+	}
+}
+
+// defaultSettings is a new account's settings (D8), which destroy writes back.
+func defaultSettings() greenwaba.SettingsUpdate {
+	empty, off := "", false
+	return greenwaba.SettingsUpdate{
+		WebhookURL:                &empty,
+		WebhookURLToken:           &empty,
+		IncomingWebhook:           &off,
+		OutgoingWebhook:           &off,
+		OutgoingAPIMessageWebhook: &off,
+	}
+}
+
+func (r *webhookSettingsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_webhook_settings"
+}
+
+func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "How one GreenWaba account delivers its notifications: to a webhook URL (push) or to the " +
+			"HTTP API queue, with which kinds of notification switched on.\n\n" +
+			"There is one such resource per account. Every argument has the default of a new account, so an empty " +
+			"block describes a fresh account and removing a line from the configuration returns that setting to its " +
+			"default. Every refresh reads all managed settings, so a change made in the GreenWaba console shows as a " +
+			"planned in-place update.\n\n" +
+			"**Writes reboot the account.** The provider reads the live settings first and writes (all managed " +
+			"settings at once) only when something differs, so an apply that changes nothing makes no write. After a " +
+			"write it waits, within `timeouts`, until GetSettings shows the new values: GreenWaba can take up to " +
+			"5 minutes.\n\n" +
+			"**Destroying this resource does not delete the account.** It writes a new account's settings back: no " +
+			"webhook URL (notifications go to the HTTP API queue), no token, every notification switched off; and " +
+			"waits for them to show.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The account's `idInstance`, as a string.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"id_instance": schema.Int64Attribute{
+				MarkdownDescription: "The account (`idInstance`) whose settings this resource manages. Defaults to " +
+					"the provider's `id_instance`; set it to manage several accounts from one provider " +
+					"configuration, whose `instance_tokens` must then hold the account's token. Changing it " +
+					"replaces the resource: the old account gets the defaults back.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"webhook_url": schema.StringAttribute{
+				MarkdownDescription: "Where GreenWaba POSTs notifications: an absolute `http://` or `https://` " +
+					"URL. `\"\"` (the default) switches push delivery off; notifications then wait in the HTTP API " +
+					"queue (see the `greenwaba_notification` data source).",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(""),
+				Validators: []validator.String{validators.HTTPURLOrEmpty()},
+			},
+			"webhook_url_token": schema.StringAttribute{
+				MarkdownDescription: "The token GreenWaba sends with each webhook call (`Authorization: Bearer " +
+					"<token>`). Defaults to `\"\"`, no token. GreenWaba returns the token on every read, so a change " +
+					"made in the console shows as a planned update. The value is stored in the Terraform state; " +
+					"use `webhook_url_token_wo` to keep it out. Conflicts with `webhook_url_token_wo`, and is null " +
+					"while `webhook_url_token_wo` is in use.",
+				Optional:  true,
+				Computed:  true,
+				Sensitive: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtMost(maxWebhookURLTokenLength),
+					stringvalidator.ConflictsWith(path.MatchRoot("webhook_url_token_wo")),
+				},
+			},
+			"webhook_url_token_wo": schema.StringAttribute{
+				MarkdownDescription: "Write-only form of `webhook_url_token` (Terraform 1.11 and later): the token is " +
+					"sent to GreenWaba but never stored in the plan or the state, and it may come from an ephemeral " +
+					"value. The provider keeps a keyed SHA-256 fingerprint of the account's token in the resource's " +
+					"private state, so a new value here, or a change of the token in the console, is planned as an " +
+					"update (`webhook_url_token_wo_revision` goes up) without bumping anything. Once in use, moving " +
+					"back to `webhook_url_token` is refused, because it would put the token in the state.",
+				Optional:  true,
+				Sensitive: true,
+				WriteOnly: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtMost(maxWebhookURLTokenLength),
+					stringvalidator.ConflictsWith(path.MatchRoot("webhook_url_token")),
+				},
+			},
+			"webhook_url_token_wo_version": schema.StringAttribute{
+				MarkdownDescription: "Optional trigger for `webhook_url_token_wo`: any change of this value sends the " +
+					"token again, even when the account already has it. Any string works: a counter (`1`, `2`), a " +
+					"date, or the version id of the secret the token comes from. Not needed to roll a token: a " +
+					"changed value is detected on its own. Requires `webhook_url_token_wo`.",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.AlsoRequires(path.MatchRoot("webhook_url_token_wo")),
+				},
+			},
+			"webhook_url_token_wo_revision": schema.Int64Attribute{
+				MarkdownDescription: "Set only while `webhook_url_token_wo` is in use: a counter that goes up by one " +
+					"in every plan that will apply the write-only token, because it differs from the account's token at " +
+					"the last refresh (a new value, or a change made in the console), because " +
+					"`webhook_url_token_wo_version` changed, or because the token could not be checked (first plan " +
+					"after an import). It shows in a plan that the token will be sent, without showing the token.",
+				Computed: true,
+			},
+			"incoming_webhook": schema.BoolAttribute{
+				MarkdownDescription: "Notify incoming messages and files (`incomingWebhook`). Defaults to `false`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"outgoing_webhook": schema.BoolAttribute{
+				MarkdownDescription: "Notify the status of sent messages (`outgoingWebhook`). GreenWaba always sends " +
+					"some statuses, such as `failed`. Defaults to `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"outgoing_api_message_webhook": schema.BoolAttribute{
+				MarkdownDescription: "Notify messages sent through the API (`outgoingAPIMessageWebhook`). Defaults to " +
+					"`false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
+				Create: true, Read: true, Update: true, Delete: true,
+				CreateDescription: "How long create may take, writing and waiting for GreenWaba to apply the " +
+					"settings, as a duration such as `\"10m\"`. Defaults to `\"6m\"`.",
+				UpdateDescription: "As `create`, for updates. Defaults to `\"6m\"`.",
+				DeleteDescription: "As `create`, for writing the defaults back on destroy. Defaults to `\"6m\"`.",
+				ReadDescription:   "How long a refresh may take, retries included. Defaults to `\"5m\"`.",
+			}),
+		},
+	}
+}
+
+func (r *webhookSettingsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	// Nil while Terraform validates, before the provider is configured.
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+		return
+	}
+	r.data = data
+}
+
+// ModifyPlan resolves the account, the token's default and whether the write-only token must be sent again.
+func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return // destroy, or the provider is not configured
+	}
+	var plan, config webhookSettingsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	var state *webhookSettingsModel
+	if !req.State.Raw.IsNull() {
+		state = &webhookSettingsModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if config.IDInstance.IsNull() {
+		plan.IDInstance = r.data.DefaultIDInstance()
+		if plan.IDInstance.IsUnknown() && state != nil {
+			// The provider's id_instance is not known yet; keep the account rather than plan a replacement.
+			plan.IDInstance = state.IDInstance
+		}
+		if plan.IDInstance.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("id_instance"), "No GreenWaba account",
+				fmt.Sprintf("No account to manage: set id_instance on this resource, or on the provider (or the %s "+
+					"environment variable).", envIDInstance))
+			return
+		}
+	}
+	resp.Diagnostics.Append(r.data.CheckAccount(plan.IDInstance)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.IDInstance.IsUnknown() {
+		plan.ID = types.StringValue(strconv.FormatInt(plan.IDInstance.ValueInt64(), 10))
+	}
+	if state != nil && !plan.IDInstance.Equal(state.IDInstance) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id_instance"))
+		state = nil // what follows plans the new account's create
+	}
+
+	writeOnly := !config.WebhookURLTokenWO.IsNull()
+	if state != nil && state.writeOnly() && !config.WebhookURLToken.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("webhook_url_token"), "Cannot move the token back into state",
+			"This account's token is managed with webhook_url_token_wo, which keeps it out of the Terraform state. "+
+				"Setting webhook_url_token would store it in the state again, so the provider refuses. Keep "+
+				"webhook_url_token_wo; or, if the token really should be in the state, remove the resource from the "+
+				"state (terraform state rm, or a removed block) and import it again with webhook_url_token in the "+
+				"configuration.")
+		return
+	}
+
+	switch {
+	case writeOnly:
+		plan.WebhookURLToken = types.StringNull()
+		revision, diags := planRevision(ctx, req.Private, state, &plan, &config)
+		resp.Diagnostics.Append(diags...)
+		plan.WebhookURLTokenWORevision = revision
+	case config.WebhookURLToken.IsNull():
+		plan.WebhookURLToken = types.StringValue("") // the default: no token
+		plan.WebhookURLTokenWORevision = types.Int64Null()
+	default:
+		plan.WebhookURLToken = config.WebhookURLToken
+		plan.WebhookURLTokenWORevision = types.Int64Null()
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// privateGetter reads private state; the framework's type for it is internal.
+type privateGetter interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+// privateSetter writes private state.
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// planRevision returns the revision to plan in write-only mode: the prior one when the configured token is
+// the one the account had at the last refresh and the version did not change, else the next one.
+func planRevision(ctx context.Context, private privateGetter, state, plan, config *webhookSettingsModel) (types.Int64, diag.Diagnostics) {
+	if state == nil || !state.writeOnly() {
+		return types.Int64Value(1), nil
+	}
+	next := types.Int64Value(state.WebhookURLTokenWORevision.ValueInt64() + 1)
+	if config.WebhookURLTokenWO.IsUnknown() || plan.IDInstance.IsUnknown() ||
+		!config.WebhookURLTokenWOVersion.Equal(state.WebhookURLTokenWOVersion) {
+		return next, nil
+	}
+	known, diags := readFingerprint(ctx, private)
+	if diags.HasError() || known == "" {
+		return next, diags
+	}
+	if !hmac.Equal([]byte(known), []byte(tokenFingerprint(plan.IDInstance.ValueInt64(), config.WebhookURLTokenWO.ValueString()))) {
+		return next, diags
+	}
+	return state.WebhookURLTokenWORevision, diags
+}
+
+// fingerprintRecord is the private-state value under privateTokenKey.
+type fingerprintRecord struct {
+	SHA256 string `json:"hmac_sha256"`
+}
+
+// tokenFingerprint is an HMAC-SHA256 of token keyed with the account, so equal tokens of different accounts
+// do not share a fingerprint.
+func tokenFingerprint(idInstance int64, token string) string {
+	mac := hmac.New(sha256.New, []byte("greenwaba webhook_url_token "+strconv.FormatInt(idInstance, 10)))
+	mac.Write([]byte(token))
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+func readFingerprint(ctx context.Context, private privateGetter) (string, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, privateTokenKey)
+	if diags.HasError() || len(raw) == 0 {
+		return "", diags
+	}
+	var rec fingerprintRecord
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		// Unreadable: treated as unknown, so the token is sent again.
+		return "", diags
+	}
+	return rec.SHA256, diags
+}
+
+// storeFingerprint records the account's token in write-only mode and forgets it otherwise.
+func storeFingerprint(ctx context.Context, private privateSetter, writeOnly bool, idInstance int64, token string) diag.Diagnostics {
+	if !writeOnly {
+		return private.SetKey(ctx, privateTokenKey, nil)
+	}
+	raw, err := json.Marshal(fingerprintRecord{SHA256: tokenFingerprint(idInstance, token)})
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Cannot record the webhook token fingerprint", err.Error())
+		return diags
+	}
+	return private.SetKey(ctx, privateTokenKey, raw)
+}
+
+// desiredToken is the token to send: the write-only value when in use, else the planned plain one.
+func desiredToken(plan, config *webhookSettingsModel) string {
+	if !config.WebhookURLTokenWO.IsNull() {
+		return config.WebhookURLTokenWO.ValueString()
+	}
+	return plan.WebhookURLToken.ValueString()
+}
+
+func (r *webhookSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, config webhookSettingsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultApplyTimeout)
+	resp.Diagnostics.Append(diags...)
+	client, id, diags := r.client(plan.IDInstance)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	token := desiredToken(&plan, &config)
+	ctx = maskSecrets(ctx, token)
+	// Nothing is saved on failure: the next apply creates again, and writes only what still differs.
+	if err := apply(ctx, client, plan.settingsUpdate(token), false); err != nil {
+		resp.Diagnostics.Append(applyErrorDiag(err, "create", timeout))
+		return
+	}
+
+	plan.IDInstance = types.Int64Value(id)
+	plan.ID = types.StringValue(strconv.FormatInt(id, 10))
+	resp.Diagnostics.Append(storeFingerprint(ctx, resp.Private, plan.writeOnly(), id, token)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *webhookSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state webhookSettingsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	client, id, diags := r.client(state.IDInstance)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	live, err := client.GetSettings(ctx)
+	if greenwaba.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("GreenWaba account not found",
+			fmt.Sprintf("GreenWaba no longer knows instance %d (HTTP 403), so its webhook settings were removed "+
+				"from the state. If the account was deleted, remove the resource from the configuration; if it "+
+				"still exists, check the provider's credentials for it. Otherwise the next apply creates the "+
+				"settings again.", id))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the webhook settings", err.Error())
+		return
+	}
+
+	state.ID = types.StringValue(strconv.FormatInt(id, 10))
+	state.IDInstance = types.Int64Value(id)
+	state.WebhookURL = types.StringValue(live.WebhookURL)
+	state.IncomingWebhook = types.BoolValue(live.IncomingWebhook)
+	state.OutgoingWebhook = types.BoolValue(live.OutgoingWebhook)
+	state.OutgoingAPIMessageWebhook = types.BoolValue(live.OutgoingAPIMessageWebhook)
+	if !state.writeOnly() {
+		// GreenWaba echoes the token (D9); in plain mode the state holds it, so console edits show as drift.
+		state.WebhookURLToken = types.StringValue(live.WebhookURLToken)
+	}
+	resp.Diagnostics.Append(storeFingerprint(ctx, resp.Private, state.writeOnly(), id, live.WebhookURLToken)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *webhookSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state, config webhookSettingsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultApplyTimeout)
+	resp.Diagnostics.Append(diags...)
+	client, id, diags := r.client(plan.IDInstance)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	token := desiredToken(&plan, &config)
+	ctx = maskSecrets(ctx, token)
+	// A new webhook_url_token_wo_version asks for the token to be sent even if the account has it.
+	resend := plan.writeOnly() && state.writeOnly() && !plan.WebhookURLTokenWOVersion.Equal(state.WebhookURLTokenWOVersion)
+	if err := apply(ctx, client, plan.settingsUpdate(token), resend); err != nil {
+		// The prior state stays; the next refresh shows what the account has.
+		resp.Diagnostics.Append(applyErrorDiag(err, "update", timeout))
+		return
+	}
+
+	plan.ID = types.StringValue(strconv.FormatInt(id, 10))
+	resp.Diagnostics.Append(storeFingerprint(ctx, resp.Private, plan.writeOnly(), id, token)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *webhookSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state webhookSettingsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultApplyTimeout)
+	resp.Diagnostics.Append(diags...)
+	client, id, diags := r.client(state.IDInstance)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	err := apply(ctx, client, defaultSettings(), false)
+	switch {
+	case greenwaba.IsNotFound(err):
+		resp.Diagnostics.AddWarning("GreenWaba account not found",
+			fmt.Sprintf("GreenWaba no longer knows instance %d (HTTP 403): there were no settings to reset.", id))
+	case err != nil:
+		resp.Diagnostics.Append(applyErrorDiag(err, "delete", timeout))
+	}
+}
+
+func (r *webhookSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, err := parseIDInstance(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import greenwaba_webhook_settings by the account's idInstance, a number such as "+
+				"1101000001: %s.", err))
+		return
+	}
+	// Read fills in the rest. With no revision in the state it reads in plain mode, storing the account's
+	// token in webhook_url_token: an import cannot know the configuration uses webhook_url_token_wo.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(id, 10))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id_instance"), id)...)
+}
+
+// client returns the API client for the account, or why there is none.
+func (r *webhookSettingsResource) client(id types.Int64) (*greenwaba.Client, int64, diag.Diagnostics) {
+	if r.data == nil {
+		var diags diag.Diagnostics
+		diags.AddError("Provider not configured",
+			"The greenwaba provider was not configured before greenwaba_webhook_settings was used. This is a bug "+
+				"in the provider; please report it.")
+		return nil, 0, diags
+	}
+	return r.data.ClientFor(id)
+}
+
+// apply brings the account to want: it reads the live settings, writes all of want only when something
+// differs (or when resend is set), then waits until GetSettings shows the new values. Every write reboots the
+// account, so a no-op apply makes none.
+func apply(ctx context.Context, client *greenwaba.Client, want greenwaba.SettingsUpdate, resend bool) error {
+	live, err := client.GetSettings(ctx)
+	if err != nil {
+		return err
+	}
+	changed := want.Diff(live)
+	if len(changed) == 0 && !resend {
+		tflog.Debug(ctx, "GreenWaba settings already as planned; nothing written", map[string]any{"id_instance": client.IDInstance()})
+		return nil
+	}
+	tflog.Info(ctx, "Writing GreenWaba settings", map[string]any{
+		"id_instance": client.IDInstance(), "differing": changed, "resend_token": resend,
+	})
+	if err := client.SetSettings(ctx, want); err != nil {
+		return err
+	}
+	_, err = client.WaitForSettings(ctx, want)
+	return err
+}
+
+// applyErrorDiag explains an apply failure; op ("create", "update" or "delete") names the timeouts entry.
+func applyErrorDiag(err error, op string, timeout time.Duration) diag.Diagnostic {
+	var nc *greenwaba.NotConvergedError
+	if errors.As(err, &nc) {
+		return diag.NewErrorDiagnostic("Webhook settings not applied in time",
+			fmt.Sprintf("%s. The %s timeout is %s: raise timeouts.%s, or run the apply again later (it writes "+
+				"nothing if GreenWaba has applied the settings by then).", err, op, timeout, op))
+	}
+	// The client's messages already say what happened and what to do.
+	return diag.NewErrorDiagnostic("Cannot "+op+" the webhook settings", err.Error())
+}
