@@ -52,12 +52,20 @@ type instanceFlag struct {
 	token string
 }
 
-// instanceList collects repeated -instance ID:TOKEN flags.
-type instanceList []instanceFlag
+// instanceList collects repeated -instance ID:TOKEN flags. Set never fails:
+// the flag package would quote the value, token included, in its error, so
+// parse reports bad values itself.
+type instanceList struct {
+	list []instanceFlag
+	bad  int // how many values were malformed
+}
 
 func (l *instanceList) String() string {
-	ids := make([]string, len(*l))
-	for i, in := range *l {
+	if l == nil {
+		return ""
+	}
+	ids := make([]string, len(l.list))
+	for i, in := range l.list {
 		ids[i] = strconv.FormatInt(in.id, 10) + ":***"
 	}
 	return strings.Join(ids, ",")
@@ -67,10 +75,10 @@ func (l *instanceList) Set(v string) error {
 	idStr, token, ok := strings.Cut(v, ":")
 	id, err := strconv.ParseInt(idStr, 10, 64)
 	if !ok || err != nil || id <= 0 || token == "" {
-		// Never echo v: it holds a token.
-		return errors.New("want ID:TOKEN with a positive integer ID and a non-empty TOKEN")
+		l.bad++
+		return nil
 	}
-	*l = append(*l, instanceFlag{id: id, token: token})
+	l.list = append(l.list, instanceFlag{id: id, token: token})
 	return nil
 }
 
@@ -89,8 +97,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if instances.bad > 0 {
+		return errors.New("-instance wants ID:TOKEN with a positive integer ID and a non-empty TOKEN")
+	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return errors.New("unexpected argument: greenwaba-mock takes only flags")
 	}
 	if *rateLimits != "off" && *rateLimits != "real" {
 		return fmt.Errorf("-rate-limits must be off or real, not %q", *rateLimits)
@@ -113,20 +124,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer srv.Close()
 
 	var lines []string
-	if len(instances) == 0 {
+	if len(instances.list) == 0 {
 		token, err := demoToken()
 		if err != nil {
 			return err
 		}
-		instances = instanceList{{id: demoInstanceID, token: token}}
+		instances.list = []instanceFlag{{id: demoInstanceID, token: token}}
 		// The demo token is printed on purpose: it is the only way to learn it.
 		lines = append(lines, fmt.Sprintf("idInstance=%d apiTokenInstance=%s (demo account)", demoInstanceID, token))
 	} else {
-		for _, in := range instances {
+		for _, in := range instances.list {
 			lines = append(lines, fmt.Sprintf("idInstance=%d", in.id))
 		}
 	}
-	for _, in := range instances {
+	for _, in := range instances.list {
 		if err := srv.CreateInstance(in.id, in.token); err != nil {
 			return fmt.Errorf("-instance %d: %w", in.id, err)
 		}

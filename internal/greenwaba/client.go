@@ -96,12 +96,13 @@ func maskedIfSet(s string) string {
 }
 
 // UserAgent builds the User-Agent header value from the provider's version
-// and, when known, Terraform's.
+// and, when known, Terraform's:
+// "terraform-provider-greenwaba/0.1.0 (+https://www.terraform.io) Terraform/1.11.4".
 func UserAgent(providerVersion, terraformVersion string) string {
 	if providerVersion == "" {
 		providerVersion = "dev"
 	}
-	ua := "terraform-provider-greenwaba/" + providerVersion
+	ua := "terraform-provider-greenwaba/" + providerVersion + " (+https://www.terraform.io)"
 	if terraformVersion != "" {
 		ua += " Terraform/" + terraformVersion
 	}

@@ -412,7 +412,7 @@ func TestClient_sendsUserAgentAndReusesConnections(t *testing.T) {
 		t.Errorf("opened %d connections for 6 sequential calls, want 1", newConns)
 	}
 	for _, ua := range agents {
-		if ua != "terraform-provider-greenwaba/1.2.3 Terraform/1.11.4" {
+		if ua != "terraform-provider-greenwaba/1.2.3 (+https://www.terraform.io) Terraform/1.11.4" {
 			t.Errorf("User-Agent = %q", ua)
 		}
 	}
@@ -567,21 +567,29 @@ func TestWaitForSettings_stopsOnPermanentError(t *testing.T) {
 func TestReceiveNotification_emptyQueueReturnsNil(t *testing.T) {
 	t.Parallel()
 	srv, base := startMock(t, mockapi.Options{})
-	c, _ := newTestClient(t, base, func(cfg *Config) { cfg.RequestTimeout = time.Second })
+	var query string
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		query = r.URL.RawQuery
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+	// The request timeout (1s) is shorter than receiveTimeout (5s): the long
+	// poll must still run its course in one attempt.
+	c, _ := newTestClient(t, base, func(cfg *Config) { cfg.HTTPClient = hc; cfg.RequestTimeout = time.Second })
 
 	start := time.Now()
 	n, err := c.ReceiveNotification(context.Background(), MinReceiveTimeout)
 	if err != nil || n != nil {
 		t.Fatalf("ReceiveNotification = %v, %v; want nil, nil", n, err)
 	}
-	// The long poll ran its course, although the request timeout (1s) is
-	// shorter than receiveTimeout.
 	if waited := time.Since(start); waited < MinReceiveTimeout {
 		t.Errorf("returned after %v, before receiveTimeout", waited)
 	}
+	if query != "receiveTimeout=5" {
+		t.Errorf("query = %q, want receiveTimeout=5", query)
+	}
 	rs := requests(t, srv)
-	if len(rs) != 1 || rs[0].Status != 200 || !strings.HasSuffix(rs[0].Path, "/receiveNotification/***?receiveTimeout=5") && !strings.HasSuffix(rs[0].Path, "/receiveNotification/***") {
-		t.Errorf("request log = %+v", rs)
+	if len(rs) != 1 || rs[0].Status != 200 || rs[0].Path != "/waInstance1101000001/receiveNotification/***" {
+		t.Errorf("request log = %+v, want one 200", rs)
 	}
 }
 
@@ -673,12 +681,14 @@ func TestClient_secretsNeverInErrorsOrLogs(t *testing.T) {
 		"400 with webhook token": func() error {
 			return c.SetSettings(context.Background(), SettingsUpdate{WebhookURL: ptr("ftp://" + hookToken), WebhookURLToken: ptr(hookToken)})
 		},
-		"401":                 get(client(func(cfg *Config) { cfg.Token = wrongToken })),
-		"403":                 get(client(func(cfg *Config) { cfg.IDInstance = 42 })),
-		"404":                 fault(mockapi.Fault{Method: "getSettings", Status: 404}, get(c)),
-		"429 exhausted":       fault(mockapi.Fault{Method: "getSettings", Status: 429, Count: 2}, get(c)),
-		"500 exhausted":       fault(mockapi.Fault{Method: "getSettings", Status: 500, Count: 2}, get(c)),
-		"dropped":             fault(mockapi.Fault{Method: "getSettings", Drop: true, Count: 2}, get(c)),
+		"401":           get(client(func(cfg *Config) { cfg.Token = wrongToken })),
+		"403":           get(client(func(cfg *Config) { cfg.IDInstance = 42 })),
+		"404":           fault(mockapi.Fault{Method: "getSettings", Status: 404}, get(c)),
+		"429 exhausted": fault(mockapi.Fault{Method: "getSettings", Status: 429, Count: 2}, get(c)),
+		"500 exhausted": fault(mockapi.Fault{Method: "getSettings", Status: 500, Count: 2}, get(c)),
+		// A fresh client: net/http itself replays a GET whose reused
+		// connection drops, which would eat a fault.
+		"dropped":             fault(mockapi.Fault{Method: "getSettings", Drop: true, Count: 2}, get(client(nil))),
 		"refused":             get(client(func(cfg *Config) { cfg.APIURL = refused })),
 		"timeout":             fault(mockapi.Fault{Method: "getSettings", DelayMs: 2000, Count: 2}, get(client(func(cfg *Config) { cfg.RequestTimeout = 50 * time.Millisecond }))),
 		"not JSON":            fault(mockapi.Fault{Method: "getSettings", Status: 200}, get(c)),

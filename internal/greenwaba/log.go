@@ -41,8 +41,12 @@ func (l LogLevel) String() string {
 // (/waInstance1101000001/getSettings/***) and bodies have webhookUrlToken
 // replaced by "***". Bodies are logged at LogTrace only.
 //
+// Events: "GreenWaba request" (Debug, each attempt), "GreenWaba request will
+// be retried" (Info), "GreenWaba response" (Debug), "GreenWaba request
+// failed" (Debug, the final error), "GreenWaba settings not applied yet"
+// (Debug, WaitForSettings), and at Trace the request and response bodies.
 // Field keys: greenwaba_method, http_method, url, attempt, attempts, status,
-// duration, wait, error, body.
+// duration, wait, retry_after, error, body, fields.
 type LogFunc func(ctx context.Context, level LogLevel, msg string, fields map[string]any)
 
 // maxLoggedBody bounds the body text put into a log field.

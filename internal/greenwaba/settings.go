@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Wire names of the live WABA settings (D8).
@@ -151,23 +152,27 @@ func yesNo(b *bool) *string {
 
 // UnmarshalJSON decodes a flat getSettings object.
 func (s *Settings) UnmarshalJSON(b []byte) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	if raw == nil {
-		return errors.New("settings are null")
+	// Other aliases the bytes decoded, and json.Unmarshal may reuse b.
+	return s.decode(bytes.Clone(b))
+}
+
+// decode fills s from the getSettings body b, which it keeps: the values in
+// Other are slices of b. A hand-rolled walk over the members, after one
+// validation pass, costs a fraction of decoding into a map first.
+func (s *Settings) decode(b []byte) error {
+	if !json.Valid(b) {
+		return errors.New("settings are not valid JSON")
 	}
 	*s = Settings{}
-	for k, v := range raw {
+	return objectMembers(b, func(key string, v []byte) error {
 		var err error
-		switch k {
+		switch key {
 		case FieldWebhookURL:
-			err = json.Unmarshal(v, &s.WebhookURL)
+			s.WebhookURL, err = jsonString(v)
 		case FieldWebhookURLToken:
-			err = json.Unmarshal(v, &s.WebhookURLToken)
+			s.WebhookURLToken, err = jsonString(v)
 		case fieldWid:
-			err = json.Unmarshal(v, &s.Wid)
+			s.Wid, err = jsonString(v)
 		case FieldIncomingWebhook:
 			s.IncomingWebhook, err = parseToggle(v)
 		case FieldOutgoingWebhook:
@@ -176,17 +181,135 @@ func (s *Settings) UnmarshalJSON(b []byte) error {
 			s.OutgoingAPIMessageWebhook, err = parseToggle(v)
 		default:
 			if s.Other == nil {
-				s.Other = make(map[string]json.RawMessage, len(raw))
+				s.Other = make(map[string]json.RawMessage, 16)
 			}
-			s.Other[k] = v
-			continue
+			s.Other[key] = json.RawMessage(v[:len(v):len(v)])
+			return nil
 		}
 		if err != nil {
 			// Say which field, never its value (it may be the token).
-			return fmt.Errorf("settings field %s: unexpected %s", k, jsonKind(v))
+			return fmt.Errorf("settings field %s: unexpected %s", key, jsonKind(v))
+		}
+		return nil
+	})
+}
+
+// jsonString decodes a JSON string; null reads as "".
+func jsonString(v []byte) (string, error) {
+	if len(v) >= 2 && v[0] == '"' && bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
+		return string(v[1 : len(v)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(v, &s)
+	return s, err
+}
+
+// knownKeys interns the key strings GetSettings sends, so decoding them
+// allocates nothing.
+var knownKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{
+		"wid", "countryInstance", "typeAccount", "webhookUrl", "webhookUrlToken", "delaySendMessagesMilliseconds",
+		"markIncomingMessagesReaded", "markIncomingMessagesReadedOnReply", "sharedSession", "outgoingWebhook",
+		"outgoingMessageWebhook", "outgoingAPIMessageWebhook", "incomingWebhook", "deviceWebhook", "statusInstanceWebhook",
+		"stateWebhook", "enableMessagesHistory", "keepOnlineStatus", "pollMessageWebhook", "incomingBlockWebhook",
+		"incomingCallWebhook", "proxyInstance", "editedMessageWebhook", "deletedMessageWebhook", "typeInstance",
+	} {
+		m[k] = k
+	}
+	return m
+}()
+
+// objectMembers calls fn with each member of the JSON object b, which must
+// be valid JSON; the value is passed as its raw bytes.
+func objectMembers(b []byte, fn func(key string, value []byte) error) error {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+			return errors.New("settings are null")
+		}
+		return errors.New("settings are not a JSON object")
+	}
+	i = skipSpace(b, i+1)
+	if b[i] == '}' {
+		return nil
+	}
+	for {
+		end := skipString(b, i)
+		raw := b[i:end]
+		key, ok := knownKeys[string(raw[1:len(raw)-1])]
+		if !ok {
+			var err error
+			if key, err = jsonString(raw); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, end)
+		i = skipSpace(b, i+1) // the colon
+		end = skipValue(b, i)
+		if err := fn(key, b[i:end]); err != nil {
+			return err
+		}
+		i = skipSpace(b, end)
+		if b[i] == '}' {
+			return nil
+		}
+		i = skipSpace(b, i+1) // the comma
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at b[i].
+func skipString(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
 		}
 	}
-	return nil
+	return i
+}
+
+// skipValue returns the index after the value starting at b[i].
+func skipValue(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				i = skipString(b, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return i
+	}
+	for i < len(b) {
+		switch b[i] {
+		case ',', '}', ']', ' ', '\n', '\r', '\t':
+			return i
+		}
+		i++
+	}
+	return i
 }
 
 // parseToggle reads "yes"/"no" (any case); null, "" and a JSON bool are
@@ -237,11 +360,15 @@ func jsonKind(v json.RawMessage) string {
 
 // GetSettings reads the account's current settings.
 func (c *Client) GetSettings(ctx context.Context) (*Settings, error) {
-	var s Settings
-	if err := c.callJSON(ctx, request{verb: http.MethodGet, method: "getSettings"}, &s); err != nil {
+	body, err := c.do(ctx, request{verb: http.MethodGet, method: "getSettings"})
+	if err != nil {
 		return nil, err
 	}
-	return &s, nil
+	s := new(Settings)
+	if err := s.decode(body); err != nil {
+		return nil, c.unexpected("getSettings", err)
+	}
+	return s, nil
 }
 
 type setSettingsResponse struct {

@@ -1,6 +1,7 @@
 package greenwaba
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -157,4 +158,70 @@ func sameSet(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// referenceDecode is the obvious decoder the hand-rolled one must agree with.
+func referenceDecode(b []byte) (map[string]json.RawMessage, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, fmt.Errorf("null")
+	}
+	return m, nil
+}
+
+func FuzzSettingsDecode(f *testing.F) {
+	for _, seed := range []string{
+		settingsBody,
+		`{}`, ` { } `, `null`, `[]`, `"x"`, `{"a":1}`,
+		"{\n\t\"webhookUrl\" :\t\"https://x.test/a?b=\\\"c\\\"\" ,\r\n \"x\":[1,{\"y\":\"}]\\\\\"}],\"z\":-1.5e3}",
+		`{"web\u0068ookUrlToken":"t\u00e9k","incomingWebhook":"yes","k\"ey":{"}":"{"}}`,
+		`{"outgoingWebhook":true,"wid":null,"other":false,"n":null}`,
+		`{"incomingWebhook":"maybe"}`, `{"webhookUrl":5}`, `{"a":1,"a":2}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var s Settings
+		err := s.decode(bytes.Clone(b))
+		ref, refErr := referenceDecode(b)
+		if refErr != nil {
+			if err == nil {
+				t.Fatalf("decoded %q that encoding/json rejects (%v)", b, refErr)
+			}
+			return
+		}
+		if err != nil {
+			// Only a wrong type for one of the typed fields may fail.
+			if !strings.HasPrefix(err.Error(), "settings field ") {
+				t.Fatalf("decode(%q): %v", b, err)
+			}
+			return
+		}
+		typed := map[string]bool{"webhookUrl": true, "webhookUrlToken": true, "wid": true, "incomingWebhook": true, "outgoingWebhook": true, "outgoingAPIMessageWebhook": true}
+		for k, v := range ref {
+			if typed[k] {
+				continue
+			}
+			if got, ok := s.Other[k]; !ok || !bytes.Equal(got, v) {
+				t.Fatalf("Other[%q] = %q, want %q (input %q)", k, got, v, b)
+			}
+		}
+		for k := range s.Other {
+			if _, ok := ref[k]; !ok || typed[k] {
+				t.Fatalf("Other has %q, encoding/json does not (input %q)", k, b)
+			}
+		}
+		for k, dst := range map[string]string{"webhookUrl": s.WebhookURL, "webhookUrlToken": s.WebhookURLToken, "wid": s.Wid} {
+			var want string
+			if v, ok := ref[k]; ok {
+				_ = json.Unmarshal(v, &want)
+			}
+			if dst != want {
+				t.Fatalf("%s = %q, want %q (input %q)", k, dst, want, b)
+			}
+		}
+	})
 }

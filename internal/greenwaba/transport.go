@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -121,8 +122,11 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		limit = maxErrorBody
 	}
-	body, readErr := readBody(resp.Body, limit)
+	body, cut, readErr := readBody(resp.Body, limit)
 	st.status = resp.StatusCode
+	if readErr == nil && cut && limit == maxBody {
+		readErr = fmt.Errorf("answer larger than %d bytes", maxBody)
+	}
 	if readErr != nil {
 		return nil, st.fail(st.apiError(scrub(readErr, st.masked, st.secrets()...)))
 	}
@@ -133,19 +137,19 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	return body, nil
 }
 
-// readBody reads at most limit bytes and closes b; the rest is drained a
-// little so the connection can be reused.
-func readBody(b io.ReadCloser, limit int64) ([]byte, error) {
+// readBody reads at most limit bytes and closes b, draining a little more so
+// the connection can be reused. It reports whether the body was cut.
+func readBody(b io.ReadCloser, limit int64) (body []byte, cut bool, err error) {
 	defer b.Close()
-	body, err := io.ReadAll(io.LimitReader(b, limit+1))
+	body, err = io.ReadAll(io.LimitReader(b, limit+1))
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if int64(len(body)) > limit {
-		body = body[:limit]
+		_, _ = io.Copy(io.Discard, io.LimitReader(b, 64<<10))
+		return body[:limit], true, nil
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(b, 64<<10))
-	return body, nil
+	return body, false, nil
 }
 
 func (st *call) secrets() []string {
@@ -310,7 +314,7 @@ func (st *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Durati
 func (st *call) errorHandler(resp *http.Response, err error, tries int) (*http.Response, error) {
 	st.attempts = tries
 	if resp != nil {
-		body, _ := readBody(resp.Body, maxErrorBody)
+		body, _, _ := readBody(resp.Body, maxErrorBody)
 		st.status = resp.StatusCode
 		if err == nil || errors.Is(err, errGiveUp) {
 			return nil, st.fail(st.statusError(resp.StatusCode, body))

@@ -72,32 +72,59 @@ func parseAPIPath(p string) (apiPath, bool) {
 	return ap, true
 }
 
-// redacted is the path with the token replaced by *** for logs (never the token).
+// redacted is the path for logs. The token is always ***, and any other
+// segment not shaped like what belongs there is *** too, so a token sent in
+// the wrong place is never logged either.
 func (ap *apiPath) redacted() string {
 	var b strings.Builder
 	b.WriteString("/waInstance")
-	b.WriteString(ap.idSeg)
+	b.WriteString(maskUnless(ap.idSeg, isDigits))
 	b.WriteByte('/')
-	b.WriteString(ap.methodSeg)
+	b.WriteString(ap.methodName())
 	if ap.hasToken {
 		b.WriteString("/***")
 	}
 	if ap.hasRest {
 		b.WriteByte('/')
-		b.WriteString(ap.rest)
+		b.WriteString(maskUnless(ap.rest, isDigits))
 	}
 	return b.String()
 }
 
-// parseID accepts a positive decimal integer made of digits only.
-func parseID(s string) (int64, bool) {
-	if s == "" || len(s) > 19 {
-		return 0, false
+// methodName is the method segment as sent when it looks like a method name.
+func (ap *apiPath) methodName() string {
+	return maskUnless(ap.methodSeg, isLetters)
+}
+
+func maskUnless(seg string, ok func(string) bool) string {
+	if seg == "" || (len(seg) <= 40 && ok(seg)) {
+		return seg
 	}
+	return "***"
+}
+
+func isDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return 0, false
+			return false
 		}
+	}
+	return true
+}
+
+func isLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseID accepts a positive decimal integer made of digits only.
+func parseID(s string) (int64, bool) {
+	if s == "" || len(s) > 19 || !isDigits(s) {
+		return 0, false
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	return n, err == nil
@@ -151,7 +178,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	m := lookupMethod(ap.methodSeg)
 	var status int
 	defer func() {
-		name := ap.methodSeg
+		name := ap.methodName()
 		if m != mUnknown {
 			name = methodTable[m].name
 		}

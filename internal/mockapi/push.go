@@ -12,7 +12,7 @@ import (
 // maybePushLocked starts the account's push worker (D14) when webhookUrl is
 // set, something is queued and no worker runs yet. Call with a.mu held.
 func (s *Server) maybePushLocked(a *account) {
-	if a.pushing || a.current.str[fWebhookURL] == "" || a.queueLen() == 0 {
+	if a.pushing || s.noPush || a.current.str[fWebhookURL] == "" || a.queueLen() == 0 {
 		return
 	}
 	s.lifeMu.Lock()

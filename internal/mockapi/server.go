@@ -63,6 +63,8 @@ type Server struct {
 	wg      sync.WaitGroup
 	baseCtx context.Context
 	cancel  context.CancelFunc
+
+	noPush bool // set by the fuzz target: worker goroutines make coverage nondeterministic
 }
 
 type realClock struct{}

@@ -33,7 +33,9 @@ func (d *notificationDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 }
 
 func (d *notificationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data, resp.Diagnostics = notificationProviderData(req.ProviderData)
+	data, diags := notificationProviderData(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	d.data = data
 }
 
 func (d *notificationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

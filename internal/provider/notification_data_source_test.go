@@ -1,15 +1,12 @@
 package provider
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -99,13 +96,69 @@ data "greenwaba_notification" "head" {
 						expectHead("body", jsonEquals(tc.body)),
 						expectHead("id_instance", knownvalue.Int64Exact(notificationTestID)),
 						expectHead("receive_timeout", knownvalue.Int64Exact(60)),
-						stateExcludes(notificationTestToken),
+						noSecretInState{notificationTestToken},
 					},
 					Check: m.receivedWithTimeout(60),
 				}},
 			})
 		})
 	}
+}
+
+func TestAccNotificationDataSource_readsAnyAccountOfTheFleet(t *testing.T) {
+	m := newNotificationMock(t, mockapi.Options{})
+	m.enqueue(t, incomingMessageBody)
+	const otherID, otherToken = 1101000502, "fleet0token0aa11bb22cc33dd44ee55ff66aa77bb88cc99"
+	if err := m.CreateInstance(otherID, otherToken); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Enqueue(otherID, json.RawMessage(outgoingStatusBody)); err != nil {
+		t.Fatal(err)
+	}
+
+	fleet := func(dataSources string) string {
+		return fmt.Sprintf(`
+provider "greenwaba" {
+  api_url            = %q
+  id_instance        = %d
+  api_token_instance = %q
+  instance_tokens    = { "%d" = %q }
+  request_timeout    = "5s"
+}
+`, m.baseURL, notificationTestID, notificationTestToken, otherID, otherToken) + dataSources
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: fleet(fmt.Sprintf(`
+data "greenwaba_notification" "head" {}
+
+data "greenwaba_notification" "other" {
+  id_instance = %d
+}
+`, otherID)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectHead("id_instance", knownvalue.Int64Exact(notificationTestID)),
+					expectHead("type_webhook", knownvalue.StringExact("incomingMessageReceived")),
+					statecheck.ExpectKnownValue("data.greenwaba_notification.other", tfjsonpath.New("id_instance"),
+						knownvalue.Int64Exact(otherID)),
+					statecheck.ExpectKnownValue("data.greenwaba_notification.other", tfjsonpath.New("type_webhook"),
+						knownvalue.StringExact("outgoingMessageStatus")),
+					noSecretInState{notificationTestToken, otherToken},
+				},
+			},
+			{
+				Config: fleet(`
+data "greenwaba_notification" "head" {
+  id_instance = 1101000599
+}
+`),
+				PlanOnly:    true,
+				ExpectError: phrase(`No API token for GreenWaba instance 1101000599: add "1101000599" to the provider's instance_tokens`),
+			},
+		},
+	})
 }
 
 func TestAccNotificationDataSource_readingTwiceReturnsTheSameHead(t *testing.T) {
@@ -191,7 +244,7 @@ data "greenwaba_notification" "head" {
 }
 `, v)),
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(fmt.Sprintf(`Attribute receive_timeout value must be between 5 and 60,\s+got:\s+%d`, v)),
+			ExpectError: phrase(fmt.Sprintf("Attribute receive_timeout value must be between 5 and 60, got: %d", v)),
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -215,7 +268,7 @@ func TestAccNotificationDataSource_preconditionExampleRefusesWebhookWhileQueued(
 		Steps: []resource.TestStep{
 			{
 				Config:      config,
-				ExpectError: regexp.MustCompile(`Notifications\s+are\s+still\s+queued:\s+drain\s+the\s+queue\s+before\s+setting\s+webhook_url`),
+				ExpectError: phrase("Notifications are still queued: drain the queue before setting webhook_url."),
 			},
 			{
 				PreConfig: func() {
@@ -246,7 +299,7 @@ func TestAccNotificationDataSource_postconditionExampleFailsOnFailedDelivery(t *
 		Steps: []resource.TestStep{
 			{
 				Config:      config,
-				ExpectError: regexp.MustCompile(`The\s+head\s+of\s+the\s+queue\s+is\s+a\s+failed\s+delivery\s+status`),
+				ExpectError: phrase("The head of the queue is a failed delivery status."),
 			},
 			{
 				PreConfig: func() { m.acknowledge(t, failed) },
@@ -254,6 +307,36 @@ func TestAccNotificationDataSource_postconditionExampleFailsOnFailedDelivery(t *
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.greenwaba_notification.delivery", tfjsonpath.New("status"),
 						knownvalue.StringExact("delivered")),
+				},
+			},
+		},
+	})
+}
+
+func TestAccNotificationDataSource_checkExampleNeverFailsTheRun(t *testing.T) {
+	// Reads of the empty queue answer at once under the cap.
+	m := newNotificationMock(t, mockapi.Options{LongPollCap: 50 * time.Millisecond})
+	config := m.config(readExample(t, "data-sources/greenwaba_notification/check.tf"))
+	const scoped = "data.greenwaba_notification.queued"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		// A data source scoped to a check block is always planned to be read again during apply.
+		Steps: []resource.TestStep{
+			{
+				// Empty queue: the assertion holds, and its message must still render with null results.
+				Config:             config,
+				ExpectNonEmptyPlan: true,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(scoped, tfjsonpath.New("found"), knownvalue.Bool(false)),
+				},
+			},
+			{
+				// A queued notification: the assertion fails, as a warning only.
+				PreConfig:          func() { m.enqueue(t, outgoingStatusBody) },
+				Config:             config,
+				ExpectNonEmptyPlan: true,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(scoped, tfjsonpath.New("found"), knownvalue.Bool(true)),
 				},
 			},
 		},
@@ -426,22 +509,3 @@ func (c jsonCheck) CheckValue(v any) error {
 }
 
 func (c jsonCheck) String() string { return c.want }
-
-// stateExcludes fails when any of the strings appears anywhere in the state.
-func stateExcludes(secrets ...string) statecheck.StateCheck { return stateExcludesCheck(secrets) }
-
-type stateExcludesCheck []string
-
-func (s stateExcludesCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	raw, err := json.Marshal(req.State)
-	if err != nil {
-		resp.Error = err
-		return
-	}
-	for _, secret := range s {
-		if bytes.Contains(raw, []byte(secret)) {
-			resp.Error = fmt.Errorf("the state contains %q", secret)
-			return
-		}
-	}
-}

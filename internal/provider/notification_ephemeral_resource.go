@@ -34,7 +34,9 @@ func (e *notificationEphemeralResource) Schema(_ context.Context, _ ephemeral.Sc
 }
 
 func (e *notificationEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	e.data, resp.Diagnostics = notificationProviderData(req.ProviderData)
+	data, diags := notificationProviderData(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	e.data = data
 }
 
 func (e *notificationEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {

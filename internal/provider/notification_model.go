@@ -16,6 +16,7 @@ import (
 	ephemeralschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/greenwaba"
 )
@@ -234,15 +235,22 @@ func (m *notificationModel) readHead(ctx context.Context, data *providerData) di
 		return diags
 	}
 	if n == nil {
+		tflog.Debug(ctx, "The notification queue is empty", map[string]any{"id_instance": idInstance})
 		m.notificationHead = emptyHead()
 		return diags
 	}
+	// Only the receipt id: the body holds phone numbers and message text.
+	tflog.Debug(ctx, "Read the head of the notification queue", map[string]any{
+		"id_instance": idInstance, "receipt_id": n.ReceiptID,
+	})
 
 	head, skipped, err := decodeNotification(n.ReceiptID, n.Body)
 	if err != nil {
 		diags.AddError(
 			"Unexpected notification from GreenWaba",
-			fmt.Sprintf("Notification %d of GreenWaba instance %d could not be read: %s.", n.ReceiptID, idInstance, err),
+			fmt.Sprintf("Notification %d at the head of the queue of GreenWaba instance %d cannot be read: %s. "+
+				"Look at it with the ReceiveNotification API, and delete it (DeleteNotification) if nothing needs it.",
+				n.ReceiptID, idInstance, err),
 		)
 		return diags
 	}

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// started runs run() in-process and returns the lines it printed so far
+// once the base URL is out, plus a stop function returning run's error.
+type started struct {
+	lines []string
+	stop  func() error
+}
+
+func startRun(t *testing.T, args ...string) started {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	var stderr strings.Builder
+	errc := make(chan error, 1)
+	go func() {
+		err := run(ctx, args, pw, &stderr)
+		pw.CloseWithError(io.EOF)
+		errc <- err
+	}()
+	sc := bufio.NewScanner(pr)
+	lineCh := make(chan string)
+	go func() {
+		for sc.Scan() {
+			lineCh <- sc.Text()
+		}
+		close(lineCh)
+	}()
+	var lines []string
+	want := 2 // URL + at least one account line
+	for _, a := range args {
+		if a == "-instance" {
+			want++
+		}
+	}
+	if want > 2 {
+		want-- // with -instance there is no demo line
+	}
+	for len(lines) < want {
+		select {
+		case l, ok := <-lineCh:
+			if !ok {
+				cancel()
+				t.Fatalf("run ended early: %v (stdout %q)", <-errc, lines)
+			}
+			lines = append(lines, l)
+		case <-time.After(10 * time.Second):
+			cancel()
+			t.Fatalf("no output; got %q", lines)
+		}
+	}
+	stopped := false
+	stop := func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		return <-errc
+	}
+	t.Cleanup(func() { stop() })
+	return started{lines: lines, stop: stop}
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+var baseURLLine = regexp.MustCompile(`^http://127\.0\.0\.1:[1-9][0-9]*$`)
+
+func TestRunInstancesAndFreePort(t *testing.T) {
+	t.Parallel()
+	s := startRun(t, "-listen", "127.0.0.1:0", "-instance", "1101000001:tokenA1", "-instance", "1101000002:tokenB2")
+	base := s.lines[0]
+	if !baseURLLine.MatchString(base) || strings.HasSuffix(base, ":0") {
+		t.Fatalf("first line = %q, want the base URL with the picked port", base)
+	}
+	if s.lines[1] != "idInstance=1101000001" || s.lines[2] != "idInstance=1101000002" {
+		t.Fatalf("account lines = %q", s.lines[1:])
+	}
+	if code, body := get(t, base+"/waInstance1101000001/getSettings/tokenA1"); code != 200 || !strings.Contains(body, `"wid":"1101000001@c.us"`) {
+		t.Fatalf("account A: %d %s", code, body)
+	}
+	if code, _ := get(t, base+"/waInstance1101000002/getSettings/tokenA1"); code != 401 {
+		t.Fatalf("account B with A's token: %d", code)
+	}
+	if code, _ := get(t, base+"/waInstance1101000002/getSettings/tokenB2"); code != 200 {
+		t.Fatalf("account B: %d", code)
+	}
+	for _, l := range s.lines {
+		if strings.Contains(l, "tokenA1") || strings.Contains(l, "tokenB2") {
+			t.Fatalf("a given token was printed: %q", l)
+		}
+	}
+	if err := s.stop(); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+}
+
+func TestRunDemoAccount(t *testing.T) {
+	t.Parallel()
+	s := startRun(t, "-listen", "127.0.0.1:0", "-rate-limits", "real")
+	m := regexp.MustCompile(`^idInstance=(\d+) apiTokenInstance=([0-9a-f]{50}) \(demo account\)$`).FindStringSubmatch(s.lines[1])
+	if m == nil {
+		t.Fatalf("demo line = %q", s.lines[1])
+	}
+	url := s.lines[0] + "/waInstance" + m[1] + "/getSettings/" + m[2]
+	if code, _ := get(t, url); code != 200 {
+		t.Fatalf("demo account: %d", code)
+	}
+	// -rate-limits real: settings methods allow 1 request per second. A
+	// second boundary can fall between the two calls, so try a few times.
+	limited := false
+	for range 5 {
+		if code, _ := get(t, url); code == 429 {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Fatal("no 429 with -rate-limits real")
+	}
+}
+
+func TestRunRejectsBadFlags(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"-rate-limits", "sometimes"},
+		{"-instance", "abc:secret-token-xyz"},
+		{"-instance", "1101000001"},
+		{"-instance", "1101000001:"},
+		{"-instance", "1101000001:bad/token"},
+		{"-webhook-retry", "0s"},
+		{"-apply-delay", "-1s"},
+		{"-listen", "127.0.0.1:0", "extra"},
+		{"-listen", "256.0.0.1:99999"},
+	} {
+		var stdout, stderr strings.Builder
+		err := run(context.Background(), args, &stdout, &stderr)
+		if err == nil {
+			t.Errorf("%q: no error", args)
+			continue
+		}
+		if strings.Contains(err.Error()+stderr.String(), "secret-token-xyz") {
+			t.Errorf("%q: the token was echoed", args)
+		}
+		if stdout.Len() != 0 {
+			t.Errorf("%q: printed %q before failing", args, stdout.String())
+		}
+	}
+	if err := run(context.Background(), []string{"-h"}, io.Discard, io.Discard); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h: %v", err)
+	}
+}
+
+// TestBinarySIGTERM builds the real binary and proves the first line, a
+// free port, and a clean exit (status 0) on SIGTERM.
+func TestBinarySIGTERM(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "greenwaba-mock")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "-listen", "127.0.0.1:0", "-instance", "1101000001:tok-1")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	first := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		if sc.Scan() {
+			first <- sc.Text()
+		}
+		close(first)
+		io.Copy(io.Discard, stdout)
+	}()
+	var base string
+	select {
+	case base = <-first:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no first line")
+	}
+	if !baseURLLine.MatchString(base) {
+		t.Fatalf("first line = %q", base)
+	}
+	if code, body := get(t, base+"/mock/v1/healthz"); code != 200 || body != "ok" {
+		t.Fatalf("healthz = %d %q", code, body)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Fatalf("exit: %v\nstderr: %s", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no exit after SIGTERM")
+	}
+	if cmd.ProcessState.ExitCode() != 0 || !strings.Contains(stderr.String(), "shutting down") {
+		t.Fatalf("exit code %d, stderr %q", cmd.ProcessState.ExitCode(), stderr.String())
+	}
+	if strings.Contains(stderr.String(), "tok-1") {
+		t.Fatal("stderr contains the token")
+	}
+}

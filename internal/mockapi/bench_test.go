@@ -1,0 +1,206 @@
+package mockapi
+
+import (
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+var benchBody = notif("incomingMessageReceived", 1)
+
+// cycle does one receive + delete through c, the way a polling client does.
+func cycle(b *testing.B, c *http.Client, receiveURL, deleteURL string) {
+	resp, err := c.Get(receiveURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var rc receipt
+	if err := json.Unmarshal(data, &rc); err != nil || rc.ReceiptID == 0 {
+		b.Fatalf("receive: %s %v", data, err)
+	}
+	req, _ := http.NewRequest(http.MethodDelete, deleteURL+strconv.FormatInt(rc.ReceiptID, 10), nil)
+	resp, err = c.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(data) != `{"result":true,"reason":""}` {
+		b.Fatalf("delete: %s", data)
+	}
+}
+
+// startBare serves a bare handler answering the same bytes as the mock.
+func startBare(b *testing.B) string {
+	receive := []byte(`{"receiptId":1,"body":` + benchBody + `}`)
+	deleted := []byte(`{"result":true,"reason":""}`)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Content-Type"] = jsonContentType
+		if r.Method == http.MethodGet {
+			w.Write(receive)
+		} else {
+			w.Write(deleted)
+		}
+	})}
+	go hs.Serve(ln)
+	b.Cleanup(func() { hs.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// BenchmarkReceiveDeleteCycle interleaves a receive+delete cycle against the
+// mock with the same cycle against a bare net/http handler, on one
+// keep-alive client, and reports both and their ratio (bare/mock; 1 = the
+// mock costs nothing beyond net/http).
+func BenchmarkReceiveDeleteCycle(b *testing.B) {
+	srv, base := StartTest(b, Options{})
+	if err := srv.CreateInstance(testID, testToken); err != nil {
+		b.Fatal(err)
+	}
+	bare := startBare(b)
+	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	b.Cleanup(c.CloseIdleConnections)
+	mockRecv, mockDel := base+api("receiveNotification"), base+api("deleteNotification")+"/"
+	bareRecv, bareDel := bare+api("receiveNotification"), bare+api("deleteNotification")+"/"
+	body := json.RawMessage(benchBody)
+	// Warm both connections.
+	srv.Enqueue(testID, body)
+	cycle(b, c, mockRecv, mockDel)
+	cycle(b, c, bareRecv, bareDel)
+
+	var mockDur, bareDur time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		cycle(b, c, bareRecv, bareDel)
+		t1 := time.Now()
+		if _, err := srv.Enqueue(testID, body); err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		cycle(b, c, mockRecv, mockDel)
+		t3 := time.Now()
+		bareDur += t1.Sub(t0)
+		mockDur += t3.Sub(t2)
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(mockDur.Nanoseconds())/n, "mock-ns/cycle")
+	b.ReportMetric(float64(bareDur.Nanoseconds())/n, "bare-ns/cycle")
+	b.ReportMetric(float64(bareDur)/float64(mockDur), "bare/mock-ratio")
+}
+
+// BenchmarkLongPollWakeup measures from Enqueue to the parked client having
+// the answer, and reports the p50 and p99.
+func BenchmarkLongPollWakeup(b *testing.B) {
+	srv, base := StartTest(b, Options{})
+	if err := srv.CreateInstance(testID, testToken); err != nil {
+		b.Fatal(err)
+	}
+	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	b.Cleanup(c.CloseIdleConnections)
+	recvURL := base + api("receiveNotification") + "?receiveTimeout=60"
+	delURL := base + api("deleteNotification") + "/"
+	body := json.RawMessage(benchBody)
+	got := make(chan time.Time)
+	start := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range start {
+			resp, err := c.Get(recvURL)
+			if err != nil {
+				b.Error(err)
+				got <- time.Time{}
+				continue
+			}
+			data, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			t := time.Now()
+			var rc receipt
+			json.Unmarshal(data, &rc)
+			got <- t
+			req, _ := http.NewRequest(http.MethodDelete, delURL+strconv.FormatInt(rc.ReceiptID, 10), nil)
+			if resp, err := c.Do(req); err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}
+	}()
+	lat := make([]time.Duration, 0, 1024)
+	b.ResetTimer()
+	for b.Loop() {
+		start <- struct{}{}
+		for srv.waiting(testID) == 0 { // parked: the next enqueue must wake it
+			runtime.Gosched()
+		}
+		t0 := time.Now()
+		if _, err := srv.Enqueue(testID, body); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, (<-got).Sub(t0))
+		for srv.queueLen(testID) != 0 { // the consumer's delete landed
+			runtime.Gosched()
+		}
+	}
+	b.StopTimer()
+	close(start)
+	<-done
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-wake-ns")
+	b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)].Nanoseconds()), "p99-wake-ns")
+}
+
+func (s *Server) queueLen(id int64) int {
+	a := s.account(id)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.queueLen()
+}
+
+// BenchmarkQueuedNotificationHeap reports the live heap a queued 1 KiB
+// notification costs beyond its 1,024 body bytes.
+func BenchmarkQueuedNotificationHeap(b *testing.B) {
+	const perRound = 4096
+	prefix := `{"typeWebhook":"incomingMessageReceived","pad":"`
+	body := json.RawMessage(prefix + strings.Repeat("x", 1024-len(prefix)-2) + `"}`)
+	if len(body) != 1024 {
+		b.Fatalf("body is %d bytes", len(body))
+	}
+	var overhead float64
+	for b.Loop() {
+		s := New(Options{})
+		if err := s.CreateInstance(testID, testToken); err != nil {
+			b.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for range perRound {
+			if _, err := s.Enqueue(testID, body); err != nil {
+				b.Fatal(err)
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		if s.queueLen(testID) != perRound {
+			b.Fatal("items missing")
+		}
+		overhead += float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/perRound - float64(len(body))
+		runtime.KeepAlive(s)
+		s.Close()
+	}
+	b.ReportMetric(overhead/float64(b.N), "B/notification-overhead")
+}

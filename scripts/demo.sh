@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# `make demo`: a tour of the provider through real Terraform against greenwaba-mock, offline.
+# Builds both binaries into a temporary directory, starts the mock on a free loopback port, points
+# Terraform at the local provider with dev_overrides (no `terraform init`, no registry) and runs
+# examples/demo/ in a copy, so that no state lands in the repository. Exits non-zero on the first
+# failure; the mock and the temporary directory are removed in every case, Ctrl-C included.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/dev-overrides.sh
+source scripts/dev-overrides.sh
+
+export CHECKPOINT_DISABLE=1 # no calls to checkpoint-api.hashicorp.com
+export TF_IN_AUTOMATION=1   # no "run terraform apply next" hints between the steps
+
+readonly ID=1101000001
+readonly APPLY_DELAY=2s
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/greenwaba-demo.XXXXXX")
+mock_pid=
+
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if [ -n "$mock_pid" ] && kill -0 "$mock_pid" 2>/dev/null; then
+		kill -TERM "$mock_pid" 2>/dev/null || true
+		wait "$mock_pid" 2>/dev/null || true
+	fi
+	if [ "$rc" -ne 0 ] && [ -s "$work/mock.log" ]; then
+		echo "--- last lines of the greenwaba-mock log (tokens are never logged) ---" >&2
+		tail -n 20 "$work/mock.log" >&2
+	fi
+	rm -rf "$work"
+	if [ "$rc" -eq 0 ]; then
+		printf '\nThe demo ran to the end: mock stopped, temporary files removed.\n'
+	else
+		printf '\nThe demo FAILED (exit code %d); mock stopped, temporary files removed.\n' "$rc" >&2
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ -t 1 ]; then bold=$'\e[1m' plain=$'\e[0m'; else bold= plain=; fi
+step=0
+say() {
+	step=$((step + 1))
+	printf '\n%s[%d] %s%s\n' "$bold" "$step" "$*" "$plain"
+}
+
+tf() { terraform -chdir="$work/demo" "$@"; }
+ctl() { "$work/bin/mockctl" -url "$GREENWABA_API_URL" "$@"; }
+
+say "Building the provider and greenwaba-mock into a temporary directory"
+use_local_provider "$work"
+go build -trimpath -o "$work/bin/" ./cmd/greenwaba-mock ./scripts/mockctl
+cp -R examples/demo "$work/demo"
+ls "$work/bin"
+
+say "Starting greenwaba-mock on a free loopback port; each settings write takes $APPLY_DELAY to apply, as on a real account"
+# A random token, handed over through the environment only: it is never printed.
+GREENWABA_API_TOKEN_INSTANCE=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+export GREENWABA_API_TOKEN_INSTANCE GREENWABA_ID_INSTANCE=$ID
+"$work/bin/greenwaba-mock" -listen 127.0.0.1:0 -apply-delay "$APPLY_DELAY" \
+	-instance "$ID:$GREENWABA_API_TOKEN_INSTANCE" >"$work/mock.out" 2>"$work/mock.log" &
+mock_pid=$!
+# The first line of the mock's output is its base URL.
+for _ in $(seq 100); do
+	[ -s "$work/mock.out" ] && break
+	kill -0 "$mock_pid" 2>/dev/null || { cat "$work/mock.log" >&2; exit 1; }
+	sleep 0.1
+done
+GREENWABA_API_URL=$(head -n 1 "$work/mock.out")
+export GREENWABA_API_URL
+[ -n "$GREENWABA_API_URL" ] || { echo "greenwaba-mock printed no base URL" >&2; exit 1; }
+ctl GET /mock/v1/healthz >/dev/null
+echo "greenwaba-mock serves $GREENWABA_API_URL with account $ID (the provider reads GREENWABA_API_URL,"
+echo "GREENWABA_ID_INSTANCE and GREENWABA_API_TOKEN_INSTANCE from the environment)"
+
+say "Pointing Terraform at the local build with dev_overrides in a temporary CLI configuration"
+cat "$TF_CLI_CONFIG_FILE"
+
+say "terraform apply: declaring how the account delivers its webhooks"
+tf apply -auto-approve -input=false
+
+say "Reading the settings back from the state"
+tf state show greenwaba_webhook_settings.demo
+tf output webhook_settings
+
+say "Someone edits the account in the GreenWaba Console (PATCH /mock/v1/instances/$ID/settings)"
+ctl -fields settings.webhookUrl,settings.outgoingWebhook PATCH "/mock/v1/instances/$ID/settings" \
+	'{"webhookUrl":"https://console.example.com/hooks","outgoingWebhook":"no"}'
+
+say "terraform plan: the next plan shows the drift as an in-place update (exit code 2 = changes)"
+rc=0
+tf plan -detailed-exitcode -input=false || rc=$?
+if [ "$rc" -ne 2 ]; then
+	echo "expected terraform plan to exit with 2 (changes planned), got $rc" >&2
+	exit 1
+fi
+
+say "terraform apply: putting the account back as declared, then waiting until it shows the new values"
+tf apply -auto-approve -input=false
+
+say "terraform plan: nothing left to change (exit code 0), and the plan made no settings write"
+writes_before=$(ctl -fields settingsWrites GET "/mock/v1/instances/$ID")
+tf plan -detailed-exitcode -input=false
+writes_after=$(ctl -fields settingsWrites GET "/mock/v1/instances/$ID")
+echo "mock: $writes_after"
+if [ "$writes_before" != "$writes_after" ]; then
+	echo "a plan wrote settings: $writes_before before, $writes_after after" >&2
+	exit 1
+fi
+
+say "A customer writes in: the account queues an incoming message (POST /mock/v1/instances/$ID/notifications)"
+ctl POST "/mock/v1/instances/$ID/notifications" "$(
+	cat <<JSON
+{"typeWebhook":"incomingMessageReceived","instanceData":{"idInstance":$ID,"wid":"11001234567@c.us","typeInstance":"whatsapp"},"timestamp":$(date +%s),"idMessage":"DEMO0001","senderData":{"chatId":"79990000000@c.us","sender":"79990000000@c.us","senderName":"Ann"},"messageData":{"typeMessage":"textMessage","textMessageData":{"textMessage":"Hello! Is my order on its way?"}}}
+JSON
+)"
+
+say "The greenwaba_notification data source reads the head of the queue at plan time"
+tf apply -auto-approve -input=false -var read_queue=true
+tf output queue_head
+echo "Reading never acknowledges: the message is still queued."
+ctl -fields queueLength GET "/mock/v1/instances/$ID"
+
+say "terraform destroy: the account goes back to the settings of a new account"
+tf destroy -auto-approve -input=false
+ctl -fields settings.webhookUrl,settings.incomingWebhook,settings.outgoingWebhook,settings.outgoingAPIMessageWebhook \
+	GET "/mock/v1/instances/$ID"
+
+say "Stopping greenwaba-mock"
