@@ -146,7 +146,7 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 	}
 
 	data := &providerData{
-		userAgent: userAgent(p.version, req.TerraformVersion),
+		userAgent: greenwaba.UserAgent(p.version, req.TerraformVersion),
 		clients:   map[int64]*greenwaba.Client{},
 		tokens:    map[int64]string{},
 		retry:     p.retry,
@@ -243,15 +243,6 @@ func parseIDInstance(s string) (int64, error) {
 	return id, nil
 }
 
-// userAgent is the User-Agent the provider sends, following HashiCorp's convention for providers.
-func userAgent(providerVersion, terraformVersion string) string {
-	ua := "terraform-provider-greenwaba/" + providerVersion + " (+https://www.terraform.io)"
-	if terraformVersion != "" {
-		ua += " Terraform/" + terraformVersion
-	}
-	return ua
-}
-
 // stringSetting resolves a string attribute: the configured value, else the environment variable, else def.
 // An unknown value is recorded in unknown under name.
 func stringSetting(v types.String, env, def string, unknown *[]string, name string) string {
@@ -266,6 +257,22 @@ func stringSetting(v types.String, env, def string, unknown *[]string, name stri
 		return s
 	}
 	return def
+}
+
+// providerDataFrom is the checked type assertion of the ProviderData that Configure hands to every resource,
+// data source and ephemeral resource. It returns nil without error while Terraform validates, before the
+// provider is configured.
+func providerDataFrom(raw any) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if raw == nil {
+		return nil, diags
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
+	}
+	return data, diags
 }
 
 // providerData is what Configure hands to resources, data sources and ephemeral resources: the resolved

@@ -402,13 +402,6 @@ func TestClientRetryMapsZeroToNoRetries(t *testing.T) {
 	}
 }
 
-func TestUserAgent(t *testing.T) {
-	got := userAgent("1.2.3", "1.11.4")
-	if want := "terraform-provider-greenwaba/1.2.3 (+https://www.terraform.io) Terraform/1.11.4"; got != want {
-		t.Errorf("userAgent = %q, want %q", got, want)
-	}
-}
-
 func TestParseIDInstance(t *testing.T) {
 	for in, want := range map[string]int64{"1101000001": 1101000001, " 7 ": 7} {
 		if got, err := parseIDInstance(in); err != nil || got != want {

@@ -218,17 +218,7 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 }
 
 func (r *webhookSettingsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	// Nil while Terraform validates, before the provider is configured.
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	r.data = data
+	r.data, resp.Diagnostics = providerDataFrom(req.ProviderData)
 }
 
 // ModifyPlan resolves the account, the token's default and whether the write-only token must be sent again.
