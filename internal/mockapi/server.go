@@ -95,6 +95,13 @@ func New(opts Options) *Server {
 		timeout = 10 * time.Second
 	}
 	s.pushCli = &http.Client{
+		// Its own transport: no proxy from the environment, and Close may
+		// drop idle connections without touching http.DefaultTransport.
+		Transport: &http.Transport{
+			DialContext:         (&net.Dialer{Timeout: timeout}).DialContext,
+			MaxIdleConnsPerHost: 2,
+			IdleConnTimeout:     90 * time.Second,
+		},
 		Timeout: timeout,
 		// A redirect is not a 200: the item is retried (D14).
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

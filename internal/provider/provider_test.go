@@ -437,3 +437,16 @@ func TestClientLogsAreMasked(t *testing.T) {
 		}
 	}
 }
+
+func TestProviderDataFrom(t *testing.T) {
+	if data, diags := providerDataFrom(nil); data != nil || diags.HasError() {
+		t.Errorf("before configuration: got %v, %s; want nil and no error", data, diagsText(diags))
+	}
+	want := &providerData{}
+	if data, diags := providerDataFrom(want); data != want || diags.HasError() {
+		t.Errorf("configured: got %v, %s", data, diagsText(diags))
+	}
+	if _, diags := providerDataFrom("not provider data"); !strings.Contains(diagsText(diags), "Expected *providerData, got string") {
+		t.Errorf("wrong type: %q", diagsText(diags))
+	}
+}
