@@ -114,7 +114,9 @@ func BenchmarkLongPollWakeup(b *testing.B) {
 	recvURL := base + api("receiveNotification") + "?receiveTimeout=60"
 	delURL := base + api("deleteNotification") + "/"
 	body := json.RawMessage(benchBody)
+	srv.parked = make(chan struct{}, 1)
 	got := make(chan time.Time)
+	deleted := make(chan struct{})
 	start := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
@@ -137,23 +139,20 @@ func BenchmarkLongPollWakeup(b *testing.B) {
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 			}
+			deleted <- struct{}{}
 		}
 	}()
 	lat := make([]time.Duration, 0, 1024)
 	b.ResetTimer()
 	for b.Loop() {
 		start <- struct{}{}
-		for srv.waiting(testID) == 0 { // parked: the next enqueue must wake it
-			runtime.Gosched()
-		}
+		<-srv.parked // the poll is parked: only the enqueue can wake it
 		t0 := time.Now()
 		if _, err := srv.Enqueue(testID, body); err != nil {
 			b.Fatal(err)
 		}
 		lat = append(lat, (<-got).Sub(t0))
-		for srv.queueLen(testID) != 0 { // the consumer's delete landed
-			runtime.Gosched()
-		}
+		<-deleted
 	}
 	b.StopTimer()
 	close(start)

@@ -183,7 +183,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			name = methodTable[m].name
 		}
 		path := ap.redacted()
-		a.record(RequestRecord{Time: start, Verb: r.Method, Method: name, Path: path, Status: status})
+		a.record(RequestRecord{Time: start, Verb: maskUnless(r.Method, isLetters), Method: name, Path: path, Status: status})
 		s.logRequest(r, path, id, status)
 	}()
 
@@ -234,7 +234,7 @@ func (s *Server) logRequest(r *http.Request, path string, id int64, status int) 
 		path = "(not a GreenWaba path)"
 	}
 	s.log.LogAttrs(r.Context(), slog.LevelDebug, "request",
-		slog.String("verb", r.Method), slog.String("path", path), slog.Int64("idInstance", id), slog.Int("status", status))
+		slog.String("verb", maskUnless(r.Method, isLetters)), slog.String("path", path), slog.Int64("idInstance", id), slog.Int("status", status))
 }
 
 func (s *Server) getSettings(w http.ResponseWriter, a *account) int {
@@ -325,6 +325,12 @@ func (s *Server) receiveNotification(w http.ResponseWriter, r *http.Request, a *
 		wake := a.wake
 		a.waiting++
 		a.mu.Unlock()
+		if s.parked != nil {
+			select {
+			case s.parked <- struct{}{}:
+			default:
+			}
+		}
 		if timer == nil {
 			timer = time.NewTimer(wait)
 			defer timer.Stop()

@@ -64,7 +64,8 @@ type Server struct {
 	baseCtx context.Context
 	cancel  context.CancelFunc
 
-	noPush bool // set by the fuzz target: worker goroutines make coverage nondeterministic
+	noPush bool          // set by the fuzz target: worker goroutines make coverage nondeterministic
+	parked chan struct{} // set by benchmarks: signalled (never blocking) when a long poll parks
 }
 
 type realClock struct{}

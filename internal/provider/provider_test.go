@@ -171,6 +171,41 @@ resource "greenwaba_webhook_settings" "this" {
 	})
 }
 
+func TestAccProvider_invalidEnvironmentVariablesAreNamed(t *testing.T) {
+	for _, env := range []string{envAPIURL, envIDInstance, envAPIToken, envInstanceTokens} {
+		t.Setenv(env, "")
+	}
+	cfg := `
+provider "greenwaba" {}
+
+resource "greenwaba_webhook_settings" "this" {
+  id_instance = 1101000907
+}
+`
+	step := func(env, value, want string) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: func() {
+				for _, e := range []string{envAPIURL, envIDInstance, envInstanceTokens} {
+					t.Setenv(e, "")
+				}
+				t.Setenv(env, value)
+			},
+			Config:      cfg,
+			PlanOnly:    true,
+			ExpectError: phrase(want),
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			step(envAPIURL, "api.green-api.com", "The API URL from api_url or GREENWABA_API_URL must be an absolute http:// or https:// URL"),
+			step(envIDInstance, "instance-1", "The GREENWABA_ID_INSTANCE environment variable must be an idInstance"),
+			step(envInstanceTokens, `{"1101000907": "tok-in-bad-json"`, "The GREENWABA_INSTANCE_TOKENS environment variable must be a JSON object"),
+			step(envInstanceTokens, `{"acct": "tok"}`, `Every key of instance_tokens (or GREENWABA_INSTANCE_TOKENS) must be an idInstance`),
+		},
+	})
+}
+
 func TestAccProvider_invalidSettingsFailAtPlan(t *testing.T) {
 	cases := []struct {
 		name, provider string

@@ -323,7 +323,7 @@ func planRevision(ctx context.Context, private privateGetter, state, plan, confi
 
 // fingerprintRecord is the private-state value under privateTokenKey.
 type fingerprintRecord struct {
-	SHA256 string `json:"hmac_sha256"`
+	HMACSHA256 string `json:"hmac_sha256"`
 }
 
 // tokenFingerprint is an HMAC-SHA256 of token keyed with the account, so equal tokens of different accounts
@@ -344,7 +344,7 @@ func readFingerprint(ctx context.Context, private privateGetter) (string, diag.D
 		// Unreadable: treated as unknown, so the token is sent again.
 		return "", diags
 	}
-	return rec.SHA256, diags
+	return rec.HMACSHA256, diags
 }
 
 // storeFingerprint records the account's token in write-only mode and forgets it otherwise.
@@ -352,7 +352,7 @@ func storeFingerprint(ctx context.Context, private privateSetter, writeOnly bool
 	if !writeOnly {
 		return private.SetKey(ctx, privateTokenKey, nil)
 	}
-	raw, err := json.Marshal(fingerprintRecord{SHA256: tokenFingerprint(idInstance, token)})
+	raw, err := json.Marshal(fingerprintRecord{HMACSHA256: tokenFingerprint(idInstance, token)})
 	if err != nil {
 		var diags diag.Diagnostics
 		diags.AddError("Cannot record the webhook token fingerprint", err.Error())
@@ -373,30 +373,16 @@ func (r *webhookSettingsResource) Create(ctx context.Context, req resource.Creat
 	var plan, config webhookSettingsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultApplyTimeout)
 	resp.Diagnostics.Append(diags...)
-	client, id, diags := r.client(plan.IDInstance)
-	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	token := desiredToken(&plan, &config)
-	ctx = maskSecrets(ctx, token)
 	// Nothing is saved on failure: the next apply creates again, and writes only what still differs.
-	if err := apply(ctx, client, plan.settingsUpdate(token), false); err != nil {
-		resp.Diagnostics.Append(applyErrorDiag(err, "create", timeout))
+	resp.Diagnostics.Append(r.applyPlan(ctx, "create", timeout, &plan, &config, false, resp.Private)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	plan.IDInstance = types.Int64Value(id)
-	plan.ID = types.StringValue(strconv.FormatInt(id, 10))
-	resp.Diagnostics.Append(storeFingerprint(ctx, resp.Private, plan.writeOnly(), id, token)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -450,32 +436,41 @@ func (r *webhookSettingsResource) Update(ctx context.Context, req resource.Updat
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	timeout, diags := plan.Timeouts.Update(ctx, defaultApplyTimeout)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultApplyTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, id, diags := r.client(plan.IDInstance)
-	resp.Diagnostics.Append(diags...)
+	// A new webhook_url_token_wo_version asks for the token to be sent even if the account has it.
+	resend := plan.writeOnly() && state.writeOnly() && !plan.WebhookURLTokenWOVersion.Equal(state.WebhookURLTokenWOVersion)
+	// On failure the prior state stays; the next refresh shows what the account has.
+	resp.Diagnostics.Append(r.applyPlan(ctx, "update", timeout, &plan, &config, resend, resp.Private)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// applyPlan brings the account to the planned settings within timeout, then completes plan as the new state
+// and records the token's fingerprint. op names the timeouts entry in errors.
+func (r *webhookSettingsResource) applyPlan(ctx context.Context, op string, timeout time.Duration, plan, config *webhookSettingsModel, resend bool, private privateSetter) diag.Diagnostics {
+	client, id, diags := r.client(plan.IDInstance)
+	if diags.HasError() {
+		return diags
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	token := desiredToken(&plan, &config)
+	token := desiredToken(plan, config)
 	ctx = maskSecrets(ctx, token)
-	// A new webhook_url_token_wo_version asks for the token to be sent even if the account has it.
-	resend := plan.writeOnly() && state.writeOnly() && !plan.WebhookURLTokenWOVersion.Equal(state.WebhookURLTokenWOVersion)
-	if err := apply(ctx, client, plan.settingsUpdate(token), resend); err != nil {
-		// The prior state stays; the next refresh shows what the account has.
-		resp.Diagnostics.Append(applyErrorDiag(err, "update", timeout))
-		return
+	if err := converge(ctx, client, plan.settingsUpdate(token), resend); err != nil {
+		diags.Append(applyErrorDiag(err, op, timeout))
+		return diags
 	}
-
+	plan.IDInstance = types.Int64Value(id)
 	plan.ID = types.StringValue(strconv.FormatInt(id, 10))
-	resp.Diagnostics.Append(storeFingerprint(ctx, resp.Private, plan.writeOnly(), id, token)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	diags.Append(storeFingerprint(ctx, private, plan.writeOnly(), id, token)...)
+	return diags
 }
 
 func (r *webhookSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -494,7 +489,7 @@ func (r *webhookSettingsResource) Delete(ctx context.Context, req resource.Delet
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	err := apply(ctx, client, defaultSettings(), false)
+	err := converge(ctx, client, defaultSettings(), false)
 	switch {
 	case greenwaba.IsNotFound(err):
 		resp.Diagnostics.AddWarning("GreenWaba account not found",
@@ -530,10 +525,10 @@ func (r *webhookSettingsResource) client(id types.Int64) (*greenwaba.Client, int
 	return r.data.ClientFor(id)
 }
 
-// apply brings the account to want: it reads the live settings, writes all of want only when something
+// converge brings the account to want: it reads the live settings, writes all of want only when something
 // differs (or when resend is set), then waits until GetSettings shows the new values. Every write reboots the
 // account, so a no-op apply makes none.
-func apply(ctx context.Context, client *greenwaba.Client, want greenwaba.SettingsUpdate, resend bool) error {
+func converge(ctx context.Context, client *greenwaba.Client, want greenwaba.SettingsUpdate, resend bool) error {
 	live, err := client.GetSettings(ctx)
 	if err != nil {
 		return err
