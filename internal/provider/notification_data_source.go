@@ -33,7 +33,7 @@ func (d *notificationDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 }
 
 func (d *notificationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, diags := notificationProviderData(req.ProviderData)
+	data, diags := providerDataFrom(req.ProviderData)
 	resp.Diagnostics.Append(diags...)
 	d.data = data
 }

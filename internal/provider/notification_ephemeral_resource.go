@@ -34,7 +34,7 @@ func (e *notificationEphemeralResource) Schema(_ context.Context, _ ephemeral.Sc
 }
 
 func (e *notificationEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	data, diags := notificationProviderData(req.ProviderData)
+	data, diags := providerDataFrom(req.ProviderData)
 	resp.Diagnostics.Append(diags...)
 	e.data = data
 }

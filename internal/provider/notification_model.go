@@ -264,20 +264,3 @@ func (m *notificationModel) readHead(ctx context.Context, data *providerData) di
 	m.notificationHead = head
 	return diags
 }
-
-// notificationProviderData is the checked type assertion both objects' Configure methods make. ProviderData is
-// nil while Terraform validates, before the provider is configured.
-func notificationProviderData(raw any) (*providerData, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if raw == nil {
-		return nil, diags
-	}
-	data, ok := raw.(*providerData)
-	if !ok {
-		diags.AddError(
-			"Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw),
-		)
-	}
-	return data, diags
-}

@@ -218,19 +218,6 @@ func TestNotificationSchemas_ephemeralMatchesDataSource(t *testing.T) {
 	}
 }
 
-func TestNotificationProviderData_nilBeforeConfigureAndErrorOnAnotherType(t *testing.T) {
-	if data, diags := notificationProviderData(nil); data != nil || diags.HasError() {
-		t.Errorf("nil provider data: got %v, %v; want nil and no error", data, diags)
-	}
-	want := &providerData{}
-	if data, diags := notificationProviderData(want); data != want || diags.HasError() {
-		t.Errorf("*providerData: got %v, %v; want it back and no error", data, diags)
-	}
-	if _, diags := notificationProviderData("not provider data"); !diags.HasError() {
-		t.Error("a string was accepted as provider data")
-	}
-}
-
 func assertHead(t *testing.T, got, want notificationHead) {
 	t.Helper()
 	if !got.Found.Equal(want.Found) {
