@@ -72,14 +72,20 @@ func (l *instanceList) String() string {
 }
 
 func (l *instanceList) Set(v string) error {
-	idStr, token, ok := strings.Cut(v, ":")
-	id, err := strconv.ParseInt(idStr, 10, 64)
-	if !ok || err != nil || id <= 0 || token == "" {
+	if in, ok := parseInstance(v); ok {
+		l.list = append(l.list, in)
+	} else {
 		l.bad++
-		return nil
 	}
-	l.list = append(l.list, instanceFlag{id: id, token: token})
 	return nil
+}
+
+// parseInstance parses ID:TOKEN; ok is false unless ID is a positive integer
+// and TOKEN is not empty.
+func parseInstance(v string) (in instanceFlag, ok bool) {
+	idStr, token, found := strings.Cut(v, ":")
+	id, err := strconv.ParseInt(idStr, 10, 64)
+	return instanceFlag{id: id, token: token}, found && err == nil && id > 0 && token != ""
 }
 
 // run is main without the process: it serves until ctx ends.

@@ -74,7 +74,11 @@ func startRun(t *testing.T, args ...string) started {
 		cancel()
 		return <-errc
 	}
-	t.Cleanup(func() { stop() })
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
 	return started{lines: lines, stop: stop}
 }
 
@@ -199,14 +203,19 @@ func TestBinarySIGTERM(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	// Read stdout to its end (the process exiting closes it) before Wait,
+	// which closes the pipe.
 	first := make(chan string, 1)
+	drained := make(chan error, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		if sc.Scan() {
 			first <- sc.Text()
 		}
 		close(first)
-		io.Copy(io.Discard, stdout)
+		for sc.Scan() {
+		}
+		drained <- sc.Err()
 	}()
 	var base string
 	select {
@@ -222,6 +231,14 @@ func TestBinarySIGTERM(t *testing.T) {
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
+	}
+	select {
+	case err := <-drained:
+		if err != nil {
+			t.Fatalf("reading stdout: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("stdout still open after SIGTERM")
 	}
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()

@@ -122,7 +122,7 @@ type Client struct {
 	retry     RetryPolicy
 	log       LogFunc
 
-	// WaitForSettings backoff; tests shorten it.
+	// WaitForSettings backoff (defaultPollMin, defaultPollMax); tests shorten it.
 	pollMin, pollMax time.Duration
 }
 
@@ -173,8 +173,8 @@ func New(cfg Config) (*Client, error) {
 		userAgent: ua,
 		retry:     cfg.Retry.withDefaults(),
 		log:       cfg.Log,
-		pollMin:   250 * time.Millisecond,
-		pollMax:   10 * time.Second,
+		pollMin:   defaultPollMin,
+		pollMax:   defaultPollMax,
 	}, nil
 }
 

@@ -317,19 +317,37 @@ func TestClient_cancelStopsRetryWait(t *testing.T) {
 	}
 }
 
+// TestClient_retriesDroppedConnection: a connection closed without an answer
+// is retried by the client. net/http itself replays a GET once when a reused
+// keep-alive connection dies, so each case drops twice: the transport can
+// absorb at most the first drop (the replay runs on a new connection, which
+// it never replays), and the client must retry at least once to succeed.
 func TestClient_retriesDroppedConnection(t *testing.T) {
-	srv, base := startMock(t, mockapi.Options{})
-	c, rec := newTestClient(t, base)
-	addFault(t, srv, mockapi.Fault{Method: "getSettings", Drop: true})
+	for name, warm := range map[string]bool{"fresh connection": false, "reused connection": true} {
+		t.Run(name, func(t *testing.T) {
+			srv, base := startMock(t, mockapi.Options{})
+			c, rec := newTestClient(t, base)
+			var want []int
+			if warm {
+				// Leaves one idle keep-alive connection for the next call.
+				if _, err := c.GetSettings(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, 200)
+			}
+			addFault(t, srv, mockapi.Fault{Method: "getSettings", Drop: true, Count: 2})
 
-	if _, err := c.GetSettings(context.Background()); err != nil {
-		t.Fatalf("GetSettings: %v", err)
-	}
-	if got := fmt.Sprint(statuses(requests(t, srv))); got != "[0 200]" {
-		t.Errorf("request log statuses = %s, want [0 200]", got)
-	}
-	if rec.count(msgRetry) != 1 {
-		t.Errorf("want one logged retry, got %v", rec.all())
+			if _, err := c.GetSettings(context.Background()); err != nil {
+				t.Fatalf("GetSettings: %v", err)
+			}
+			want = append(want, 0, 0, 200) // both drops, then the answer
+			if got, w := fmt.Sprint(statuses(requests(t, srv))), fmt.Sprint(want); got != w {
+				t.Errorf("request log statuses = %s, want %s", got, w)
+			}
+			if n := rec.count(msgRetry); n < 1 || n > 2 {
+				t.Errorf("want the client to retry once or twice, got %v", rec.all())
+			}
+		})
 	}
 }
 
@@ -383,7 +401,9 @@ func TestClient_sendsUserAgentAndReusesConnections(t *testing.T) {
 	var mu sync.Mutex
 	var agents []string
 	var newConns int
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	// A transport of its own, so only this test's connections are counted.
+	transport := &http.Transport{}
+	t.Cleanup(transport.CloseIdleConnections)
 	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		mu.Lock()
 		agents = append(agents, r.Header.Get("User-Agent"))
@@ -561,6 +581,61 @@ func TestWaitForSettings_stopsOnPermanentError(t *testing.T) {
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 401 || ctx.Err() != nil {
 		t.Fatalf("err = %v, want the 401 before the deadline", err)
+	}
+}
+
+// TestWaitForSettings_defaultPacingKeepsToRateLimit: with GreenWaba's limits
+// on (1 getSettings per second, D15), the default backoff of a client from New
+// polls more than once without a single 429.
+func TestWaitForSettings_defaultPacingKeepsToRateLimit(t *testing.T) {
+	t.Parallel()
+	// Long enough that the first poll finds the write pending, short enough
+	// that the next one, a second later, finds it applied.
+	srv, base := startMock(t, mockapi.Options{ApplyDelay: 900 * time.Millisecond, RateLimits: true})
+	c, err := New(Config{APIURL: base, IDInstance: testID, Token: testToken, Retry: fastRetry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	want := SettingsUpdate{WebhookURL: ptr("https://hooks.example.test/wa")}
+	if err := c.SetSettings(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitForSettings(ctx, want); err != nil {
+		t.Fatalf("WaitForSettings: %v", err)
+	}
+	polls := 0
+	for _, r := range requests(t, srv) {
+		if r.Status == http.StatusTooManyRequests {
+			t.Errorf("rate limited: %+v", r)
+		}
+		if r.Method == "getSettings" {
+			polls++
+		}
+	}
+	if polls < 2 {
+		t.Errorf("%d getSettings polls, want at least 2: the wait between polls was not exercised", polls)
+	}
+}
+
+func TestPollWait_staysBetweenDelayAndCap(t *testing.T) {
+	for _, tc := range []struct{ delay, limit, lo, hi time.Duration }{
+		{time.Second, 10 * time.Second, time.Second, 1500 * time.Millisecond},
+		{8 * time.Second, 10 * time.Second, 8 * time.Second, 10 * time.Second},
+		{10 * time.Second, 10 * time.Second, 10 * time.Second, 10 * time.Second},
+	} {
+		seen := map[time.Duration]bool{}
+		for range 1000 {
+			w := pollWait(tc.delay, tc.limit)
+			if w < tc.lo || w > tc.hi {
+				t.Fatalf("pollWait(%s, %s) = %s, want %s to %s", tc.delay, tc.limit, w, tc.lo, tc.hi)
+			}
+			seen[w] = true
+		}
+		if tc.lo < tc.hi && len(seen) < 2 {
+			t.Errorf("pollWait(%s, %s) has no jitter", tc.delay, tc.limit)
+		}
 	}
 }
 

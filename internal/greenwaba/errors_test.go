@@ -82,7 +82,7 @@ func TestAPIError_messagesSayWhatToDo(t *testing.T) {
 }
 
 func TestAPIError_errorsAsAndIs(t *testing.T) {
-	var err error = fmt.Errorf("reading: %w", &APIError{StatusCode: http.StatusForbidden})
+	err := fmt.Errorf("reading: %w", &APIError{StatusCode: http.StatusForbidden})
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 403 {
 		t.Fatalf("errors.As failed on %v", err)

@@ -32,16 +32,20 @@ func (c *Client) ReceiveNotification(ctx context.Context, timeout time.Duration)
 	if timeout == 0 {
 		timeout = DefaultReceiveTimeout
 	}
-	secs := (timeout + time.Second - 1) / time.Second
-	if timeout < MinReceiveTimeout || secs*time.Second > MaxReceiveTimeout {
+	// GreenWaba takes whole seconds: round up.
+	whole := timeout.Truncate(time.Second)
+	if whole < timeout {
+		whole += time.Second
+	}
+	if timeout < MinReceiveTimeout || whole > MaxReceiveTimeout {
 		return nil, fmt.Errorf("receive timeout %s is out of range: GreenWaba accepts %s to %s", timeout, MinReceiveTimeout, MaxReceiveTimeout)
 	}
 	hc := *c.http
-	hc.Timeout = secs*time.Second + c.timeout
+	hc.Timeout = whole + c.timeout
 	body, err := c.do(ctx, request{
 		verb:   http.MethodGet,
 		method: "receiveNotification",
-		query:  "?receiveTimeout=" + strconv.FormatInt(int64(secs), 10),
+		query:  "?receiveTimeout=" + strconv.FormatInt(int64(whole/time.Second), 10),
 		http:   &hc,
 	})
 	if err != nil {

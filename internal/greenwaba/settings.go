@@ -400,9 +400,24 @@ func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 	return nil
 }
 
-// WaitForSettings polls GetSettings, backing off from 250ms up to 10s with
-// jitter, until every field set in want shows its value, and returns the
-// settings read last. Failed polls that GetSettings gave up retrying (429,
+// WaitForSettings backoff. GreenWaba allows 1 getSettings per second per
+// account (D15), so polls are never closer than defaultPollMin.
+const (
+	defaultPollMin = time.Second
+	defaultPollMax = 10 * time.Second
+)
+
+// pollWait is the pause before the next poll: delay plus up to half of it
+// again as jitter, within limit. It never undercuts delay, which keeps the
+// first pause at or above the rate limit.
+func pollWait(delay, limit time.Duration) time.Duration {
+	return min(delay+rand.N(delay/2+1), max(limit, delay))
+}
+
+// WaitForSettings polls GetSettings until every field set in want shows its
+// value, and returns the settings read last. Between polls it waits 1s, 2s,
+// 4s, ... up to 10s, each plus up to half again of jitter (never above 10s),
+// as GreenWaba allows one getSettings per second per account. Failed polls that GetSettings gave up retrying (429,
 // 5xx, network) do not end the wait; other API errors are returned at once.
 // When ctx ends first it returns the last settings read (or nil) and a
 // *NotConvergedError naming the fields that still differ.
@@ -428,7 +443,7 @@ func (c *Client) WaitForSettings(ctx context.Context, want SettingsUpdate) (*Set
 		}
 
 		if ctx.Err() == nil {
-			wait := delay/2 + rand.N(delay/2+1)
+			wait := pollWait(delay, c.pollMax)
 			if c.log != nil {
 				c.log(ctx, LogDebug, "GreenWaba settings not applied yet", map[string]any{
 					"greenwaba_method": "getSettings",

@@ -1,7 +1,10 @@
 package mockapi
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -17,26 +20,59 @@ var benchBody = notif("incomingMessageReceived", 1)
 
 // cycle does one receive + delete through c, the way a polling client does.
 func cycle(b *testing.B, c *http.Client, receiveURL, deleteURL string) {
-	resp, err := c.Get(receiveURL)
+	_, rid, err := receiveHead(context.Background(), c, receiveURL)
 	if err != nil {
 		b.Fatal(err)
 	}
-	data, _ := io.ReadAll(resp.Body)
+	if err := deleteReceipt(context.Background(), c, deleteURL, rid); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// receiveHead GETs receiveURL and returns when the answer was read and the
+// receipt id it carries.
+func receiveHead(ctx context.Context, c *http.Client, receiveURL string) (time.Time, int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, receiveURL, nil)
+	if err != nil {
+		return time.Time{}, 0, err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return time.Time{}, 0, err
+	}
+	data, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	at := time.Now()
+	if err != nil {
+		return time.Time{}, 0, err
+	}
 	var rc receipt
 	if err := json.Unmarshal(data, &rc); err != nil || rc.ReceiptID == 0 {
-		b.Fatalf("receive: %s %v", data, err)
+		return time.Time{}, 0, fmt.Errorf("receive: %s %v", data, err)
 	}
-	req, _ := http.NewRequest(http.MethodDelete, deleteURL+strconv.FormatInt(rc.ReceiptID, 10), nil)
-	resp, err = c.Do(req)
+	return at, rc.ReceiptID, nil
+}
+
+// deleteReceipt deletes receipt id through deleteURL (ending in "/") and
+// fails unless the mock confirms it.
+func deleteReceipt(ctx context.Context, c *http.Client, deleteURL string, id int64) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, deleteURL+strconv.FormatInt(id, 10), nil)
 	if err != nil {
-		b.Fatal(err)
+		return err
 	}
-	data, _ = io.ReadAll(resp.Body)
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if string(data) != `{"result":true,"reason":""}` {
-		b.Fatalf("delete: %s", data)
+	if err != nil {
+		return err
 	}
+	if string(data) != `{"result":true,"reason":""}` {
+		return fmt.Errorf("delete: %s", data)
+	}
+	return nil
 }
 
 // startBare serves a bare handler answering the same bytes as the mock.
@@ -49,14 +85,21 @@ func startBare(b *testing.B) string {
 	}
 	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header()["Content-Type"] = jsonContentType
+		// A failed write shows up as a failed cycle on the client side.
 		if r.Method == http.MethodGet {
-			w.Write(receive)
+			_, _ = w.Write(receive)
 		} else {
-			w.Write(deleted)
+			_, _ = w.Write(deleted)
 		}
 	})}
-	go hs.Serve(ln)
-	b.Cleanup(func() { hs.Close() })
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	b.Cleanup(func() {
+		hs.Close()
+		if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+			b.Errorf("bare server: %v", err)
+		}
+	})
 	return "http://" + ln.Addr().String()
 }
 
@@ -76,7 +119,9 @@ func BenchmarkReceiveDeleteCycle(b *testing.B) {
 	bareRecv, bareDel := bare+api("receiveNotification"), bare+api("deleteNotification")+"/"
 	body := json.RawMessage(benchBody)
 	// Warm both connections.
-	srv.Enqueue(testID, body)
+	if _, err := srv.Enqueue(testID, body); err != nil {
+		b.Fatal(err)
+	}
 	cycle(b, c, mockRecv, mockDel)
 	cycle(b, c, bareRecv, bareDel)
 
@@ -115,48 +160,55 @@ func BenchmarkLongPollWakeup(b *testing.B) {
 	delURL := base + api("deleteNotification") + "/"
 	body := json.RawMessage(benchBody)
 	srv.parked = make(chan struct{}, 1)
-	got := make(chan time.Time)
-	deleted := make(chan struct{})
+	// The poller reports through channels because b.Fatal must run on the
+	// benchmark's goroutine; cancel aborts a poll left parked by a failure.
+	type wake struct {
+		at  time.Time
+		err error
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	got := make(chan wake, 1)
+	deleted := make(chan error, 1)
 	start := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		for range start {
-			resp, err := c.Get(recvURL)
-			if err != nil {
-				b.Error(err)
-				got <- time.Time{}
-				continue
+			at, rid, err := receiveHead(ctx, c, recvURL)
+			got <- wake{at: at, err: err}
+			if err == nil {
+				deleted <- deleteReceipt(ctx, c, delURL, rid)
 			}
-			data, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			t := time.Now()
-			var rc receipt
-			json.Unmarshal(data, &rc)
-			got <- t
-			req, _ := http.NewRequest(http.MethodDelete, delURL+strconv.FormatInt(rc.ReceiptID, 10), nil)
-			if resp, err := c.Do(req); err == nil {
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-			}
-			deleted <- struct{}{}
 		}
+	}()
+	defer func() {
+		cancel()
+		close(start)
+		<-done
 	}()
 	lat := make([]time.Duration, 0, 1024)
 	b.ResetTimer()
 	for b.Loop() {
 		start <- struct{}{}
-		<-srv.parked // the poll is parked: only the enqueue can wake it
+		select {
+		case <-srv.parked: // the poll is parked: only the enqueue can wake it
+		case w := <-got:
+			b.Fatalf("the poll ended before parking: %v", w.err)
+		}
 		t0 := time.Now()
 		if _, err := srv.Enqueue(testID, body); err != nil {
 			b.Fatal(err)
 		}
-		lat = append(lat, (<-got).Sub(t0))
-		<-deleted
+		w := <-got
+		if w.err != nil {
+			b.Fatal(w.err)
+		}
+		lat = append(lat, w.at.Sub(t0))
+		if err := <-deleted; err != nil {
+			b.Fatal(err)
+		}
 	}
 	b.StopTimer()
-	close(start)
-	<-done
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-wake-ns")
 	b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)].Nanoseconds()), "p99-wake-ns")

@@ -41,7 +41,7 @@ func TestRateLimits(t *testing.T) {
 		t.Fatalf("limited write counted or applied: %+v", info)
 	}
 
-	m.enqueue(testID, notif("incomingMessageReceived", 1))
+	m.enqueue(notif("incomingMessageReceived", 1))
 	for i := range 100 {
 		if r := m.do("GET", api("receiveNotification"), ""); r.status != 200 {
 			t.Fatalf("receive %d = %d", i, r.status)

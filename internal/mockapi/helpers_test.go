@@ -127,13 +127,23 @@ func (m *mock) info(id int64) InstanceInfo {
 	return info
 }
 
-func (m *mock) enqueue(id int64, body string) int64 {
+// enqueue queues body for the test account and returns its receipt id.
+func (m *mock) enqueue(body string) int64 {
 	m.t.Helper()
-	rid, err := m.srv.Enqueue(id, json.RawMessage(body))
+	rid, err := m.srv.Enqueue(testID, json.RawMessage(body))
 	if err != nil {
 		m.t.Fatal(err)
 	}
 	return rid
+}
+
+// setWebhookURL sets the test account's webhookUrl as a Console edit (push
+// mode on, or off for "").
+func (m *mock) setWebhookURL(url string) {
+	m.t.Helper()
+	if err := m.srv.EditSettings(testID, map[string]any{"webhookUrl": url}); err != nil {
+		m.t.Fatal(err)
+	}
 }
 
 // waitFor polls observable state until cond holds or the deadline passes.

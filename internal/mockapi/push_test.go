@@ -78,7 +78,7 @@ func TestPushDeliversFIFOWithBearer(t *testing.T) {
 	for i := range 3 {
 		b := notif("incomingMessageReceived", i)
 		bodies = append(bodies, b)
-		m.enqueue(testID, b)
+		m.enqueue(b)
 	}
 	if r := m.do("POST", api("setSettings"), `{"webhookUrl":"`+rc.URL+`/hook","webhookUrlToken":"hook-token"}`); r.status != 200 {
 		t.Fatalf("setSettings = %d %s", r.status, r.body)
@@ -93,7 +93,7 @@ func TestPushDeliversFIFOWithBearer(t *testing.T) {
 	waitFor(t, "the queue to empty", func() bool { return m.info(testID).QueueLength == 0 })
 	// New items are pushed as they arrive.
 	b := notif("outgoingMessageStatus", 9)
-	m.enqueue(testID, b)
+	m.enqueue(b)
 	if d := rc.next(t); d.body != b {
 		t.Fatalf("late delivery = %+v", d)
 	}
@@ -106,11 +106,9 @@ func TestPushRetriesSameItemAndBlocksQueue(t *testing.T) {
 	m := newMock(t, Options{WebhookRetry: time.Millisecond})
 	first := notif("incomingMessageReceived", 1)
 	second := notif("incomingMessageReceived", 2)
-	m.enqueue(testID, first)
-	m.enqueue(testID, second)
-	if err := m.srv.EditSettings(testID, map[string]any{"webhookUrl": rc.URL}); err != nil {
-		t.Fatal(err)
-	}
+	m.enqueue(first)
+	m.enqueue(second)
+	m.setWebhookURL(rc.URL)
 	for i, want := range []string{first, first, first, second} {
 		d := rc.next(t)
 		if d.body != want {
@@ -129,8 +127,8 @@ func TestPushRetriesAfterTimeout(t *testing.T) {
 	rc.release = make(chan struct{})
 	m := newMock(t, Options{WebhookRetry: time.Millisecond, DeliveryTimeout: 20 * time.Millisecond})
 	b := notif("incomingMessageReceived", 1)
-	m.enqueue(testID, b)
-	m.srv.EditSettings(testID, map[string]any{"webhookUrl": rc.URL})
+	m.enqueue(b)
+	m.setWebhookURL(rc.URL)
 	rc.next(t)        // first attempt hangs past the delivery timeout...
 	d := rc.next(t)   // ...so the same item is sent again
 	close(rc.release) // let every attempt answer 200
@@ -145,18 +143,16 @@ func TestPushOneWorkerPerAccount(t *testing.T) {
 	rc := newReceiver(t)
 	rc.release = make(chan struct{})
 	m := newMock(t, Options{WebhookRetry: time.Millisecond})
-	if err := m.srv.EditSettings(testID, map[string]any{"webhookUrl": rc.URL}); err != nil {
-		t.Fatal(err)
-	}
+	m.setWebhookURL(rc.URL)
 	for i := range 5 {
-		m.enqueue(testID, notif("incomingMessageReceived", i))
+		m.enqueue(notif("incomingMessageReceived", i))
 	}
 	rc.next(t)
 	// Everything that could start a worker, while the first delivery hangs.
 	for range 5 {
 		m.do("GET", api("getSettings"), "")
 		m.info(testID)
-		m.srv.EditSettings(testID, map[string]any{"webhookUrl": rc.URL})
+		m.setWebhookURL(rc.URL)
 	}
 	for range 5 {
 		rc.release <- struct{}{}
@@ -178,10 +174,10 @@ func TestPushOffKeepsQueueForPolling(t *testing.T) {
 	t.Parallel()
 	rc := newReceiver(t, 500)
 	m := newMock(t, Options{WebhookRetry: time.Hour})
-	m.srv.EditSettings(testID, map[string]any{"webhookUrl": rc.URL})
-	id := m.enqueue(testID, notif("incomingMessageReceived", 1))
+	m.setWebhookURL(rc.URL)
+	id := m.enqueue(notif("incomingMessageReceived", 1))
 	rc.next(t) // failed; the next attempt is an hour away
-	m.srv.EditSettings(testID, map[string]any{"webhookUrl": ""})
+	m.setWebhookURL("")
 	// In push mode or not, receiveNotification reads the same queue.
 	if rc := decodeReceipt(t, m.do("GET", api("receiveNotification"), "").body); rc.ReceiptID != id {
 		t.Fatalf("polled head = %d", rc.ReceiptID)
@@ -193,7 +189,7 @@ func TestPushWaitsForApplyDelay(t *testing.T) {
 	rc := newReceiver(t)
 	clock := newFakeClock()
 	m := newMock(t, Options{Clock: clock, ApplyDelay: time.Minute, WebhookRetry: time.Millisecond})
-	m.enqueue(testID, notif("incomingMessageReceived", 1))
+	m.enqueue(notif("incomingMessageReceived", 1))
 	m.do("POST", api("setSettings"), `{"webhookUrl":"`+rc.URL+`"}`)
 	select {
 	case d := <-rc.got:
@@ -211,8 +207,8 @@ func TestCloseStopsPushWorkers(t *testing.T) {
 	t.Parallel()
 	rc := newReceiver(t, 500, 500, 500)
 	m := newMock(t, Options{WebhookRetry: time.Hour})
-	m.srv.EditSettings(testID, map[string]any{"webhookUrl": rc.URL})
-	m.enqueue(testID, notif("incomingMessageReceived", 1))
+	m.setWebhookURL(rc.URL)
+	m.enqueue(notif("incomingMessageReceived", 1))
 	rc.next(t)
 	m.srv.Close()
 	a := m.srv.account(testID)
@@ -222,7 +218,7 @@ func TestCloseStopsPushWorkers(t *testing.T) {
 	if pushing {
 		t.Fatal("push worker still marked running after Close")
 	}
-	m.enqueue(testID, notif("incomingMessageReceived", 2))
+	m.enqueue(notif("incomingMessageReceived", 2))
 	select {
 	case d := <-rc.got:
 		t.Fatalf("delivery after Close: %+v", d)
@@ -246,7 +242,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	m.do("GET", "/nowhere/"+testToken, "")
 	bad := m.do("POST", api("setSettings"), `{"webhookUrlToken":"`+hookToken+strings.Repeat("x", 1024)+`"}`)
 	m.do("POST", api("setSettings"), `{"webhookUrl":"`+rc.URL+`","webhookUrlToken":"`+hookToken+`"}`)
-	m.enqueue(testID, notif("incomingMessageReceived", 1))
+	m.enqueue(notif("incomingMessageReceived", 1))
 	for range 3 {
 		if d := rc.next(t); d.auth != "Bearer "+hookToken {
 			t.Fatalf("auth = %q", d.auth)
@@ -254,8 +250,8 @@ func TestSecretsNeverLogged(t *testing.T) {
 	}
 	waitFor(t, "the queue to empty", func() bool { return m.info(testID).QueueLength == 0 })
 	// An unreachable receiver fails without leaking either.
-	m.srv.EditSettings(testID, map[string]any{"webhookUrl": "http://127.0.0.1:1/" + hookToken})
-	m.enqueue(testID, notif("incomingMessageReceived", 2))
+	m.setWebhookURL("http://127.0.0.1:1/" + hookToken)
+	m.enqueue(notif("incomingMessageReceived", 2))
 	waitFor(t, "a failed delivery to be logged", func() bool { return strings.Count(buf.String(), "webhook delivery") >= 4 })
 	m.srv.Close()
 	recs := m.do("GET", "/mock/v1/instances/1101000001/requests", "")

@@ -19,7 +19,7 @@ func TestReceiveDeleteHeadUntilDeleted(t *testing.T) {
 	}
 	var ids []int64
 	for _, b := range bodies {
-		ids = append(ids, m.enqueue(testID, b))
+		ids = append(ids, m.enqueue(b))
 	}
 	for i, id := range ids {
 		if id <= 0 || (i > 0 && id <= ids[i-1]) {
@@ -51,7 +51,7 @@ func TestReceiveDeleteHeadUntilDeleted(t *testing.T) {
 	if r.body != `{"result":false,"reason":"notification not found"}` {
 		t.Fatalf("unknown receipt = %s", r.body)
 	}
-	if next := m.enqueue(testID, notif("incomingMessageReceived", 9)); next != ids[2]+1 {
+	if next := m.enqueue(notif("incomingMessageReceived", 9)); next != ids[2]+1 {
 		t.Fatalf("receipt id after deletes = %d, want %d (never reused)", next, ids[2]+1)
 	}
 }
@@ -59,9 +59,9 @@ func TestReceiveDeleteHeadUntilDeleted(t *testing.T) {
 func TestDeleteOutOfOrderKeepsFIFO(t *testing.T) {
 	t.Parallel()
 	m := newMock(t, Options{})
-	a := m.enqueue(testID, notif("incomingMessageReceived", 1))
-	b := m.enqueue(testID, notif("incomingMessageReceived", 2))
-	c := m.enqueue(testID, notif("incomingMessageReceived", 3))
+	a := m.enqueue(notif("incomingMessageReceived", 1))
+	b := m.enqueue(notif("incomingMessageReceived", 2))
+	c := m.enqueue(notif("incomingMessageReceived", 3))
 	if r := m.do("DELETE", api("deleteNotification", strconv.FormatInt(b, 10)), ""); r.body != `{"result":true,"reason":""}` {
 		t.Fatalf("delete middle = %s", r.body)
 	}
@@ -86,7 +86,7 @@ func TestLongPollWakesOnEnqueue(t *testing.T) {
 	got := make(chan response, 1)
 	go func() { got <- m.do("GET", api("receiveNotification")+"?receiveTimeout=60", "") }()
 	waitFor(t, "the long poll to park", func() bool { return m.srv.waiting(testID) == 1 })
-	id := m.enqueue(testID, notif("incomingMessageReceived", 1))
+	id := m.enqueue(notif("incomingMessageReceived", 1))
 	r := <-got
 	if rc := decodeReceipt(t, r.body); rc == nil || rc.ReceiptID != id {
 		t.Fatalf("woken poll = %d %s", r.status, r.body)
@@ -131,9 +131,9 @@ func TestRetention(t *testing.T) {
 	t.Parallel()
 	clock := newFakeClock()
 	m := newMock(t, Options{Clock: clock, LongPollCap: time.Millisecond})
-	first := m.enqueue(testID, notif("incomingMessageReceived", 1))
+	first := m.enqueue(notif("incomingMessageReceived", 1))
 	clock.Advance(time.Hour)
-	second := m.enqueue(testID, notif("incomingMessageReceived", 2))
+	second := m.enqueue(notif("incomingMessageReceived", 2))
 	// Delivered (received) but not deleted still expires.
 	if rc := decodeReceipt(t, m.do("GET", api("receiveNotification"), "").body); rc.ReceiptID != first {
 		t.Fatalf("head = %d", rc.ReceiptID)
@@ -163,8 +163,8 @@ func TestClearWebhooksQueue(t *testing.T) {
 	t.Parallel()
 	clock := newFakeClock()
 	m := newMock(t, Options{Clock: clock})
-	m.enqueue(testID, notif("incomingMessageReceived", 1))
-	last := m.enqueue(testID, notif("incomingMessageReceived", 2))
+	m.enqueue(notif("incomingMessageReceived", 1))
+	last := m.enqueue(notif("incomingMessageReceived", 2))
 	steps := []struct {
 		advance time.Duration
 		want    string
@@ -178,7 +178,7 @@ func TestClearWebhooksQueue(t *testing.T) {
 	for i, st := range steps {
 		clock.Advance(st.advance)
 		if i == 1 {
-			last = m.enqueue(testID, notif("incomingMessageReceived", 10+i))
+			last = m.enqueue(notif("incomingMessageReceived", 10+i))
 		}
 		r := m.do("DELETE", api("clearWebhooksQueue"), "")
 		if r.status != 200 || r.body != st.want {
@@ -188,7 +188,7 @@ func TestClearWebhooksQueue(t *testing.T) {
 			t.Fatalf("step %d: queueLength = %d, want %d", i, n, st.queue)
 		}
 	}
-	if id := m.enqueue(testID, notif("incomingMessageReceived", 99)); id != last+1 {
+	if id := m.enqueue(notif("incomingMessageReceived", 99)); id != last+1 {
 		t.Fatalf("receipt id after clear = %d, want %d (never reused)", id, last+1)
 	}
 }
@@ -208,7 +208,7 @@ func TestEnqueueValidation(t *testing.T) {
 		t.Errorf("unknown account: %v", err)
 	}
 	// Any object with a string typeWebhook is accepted (D17); it is stored compacted.
-	id := m.enqueue(testID, "{ \"typeWebhook\" : \"custom\",\n \"n\": [1, 2] }")
+	id := m.enqueue("{ \"typeWebhook\" : \"custom\",\n \"n\": [1, 2] }")
 	rc := decodeReceipt(t, m.do("GET", api("receiveNotification"), "").body)
 	if rc.ReceiptID != id || string(rc.Body) != `{"typeWebhook":"custom","n":[1,2]}` {
 		t.Fatalf("stored body = %s", rc.Body)

@@ -11,7 +11,7 @@ import (
 func TestRouting(t *testing.T) {
 	t.Parallel()
 	m := newMock(t, Options{LongPollCap: 1})
-	m.enqueue(testID, notif("incomingMessageReceived", 1))
+	m.enqueue(notif("incomingMessageReceived", 1))
 	wa := "/waInstance1101000001/"
 	cases := []struct {
 		name   string

@@ -269,7 +269,7 @@ func TestInstanceInfoJSONShape(t *testing.T) {
 	t.Parallel()
 	m := newMock(t, Options{ApplyDelay: time.Hour})
 	m.do("POST", api("setSettings"), `{"incomingWebhook":"yes"}`)
-	m.enqueue(testID, notif("incomingMessageReceived", 1))
+	m.enqueue(notif("incomingMessageReceived", 1))
 	r := m.do("GET", "/mock/v1/instances/1101000001", "")
 	var got map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(r.body), &got); err != nil || r.status != 200 {

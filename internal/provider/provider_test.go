@@ -3,17 +3,22 @@ package provider
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
@@ -25,6 +30,9 @@ import (
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/greenwaba"
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi"
 )
+
+// providerAddress is the provider's source address, as main.go serves it.
+const providerAddress = "registry.terraform.io/greenwaba/greenwaba"
 
 // testRetry keeps retry backoff short in tests; the policy is otherwise the client's default.
 var testRetry = greenwaba.RetryPolicy{MinWait: 100 * time.Millisecond, MaxWait: time.Second}
@@ -42,6 +50,78 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 var testAccProtoV6ProviderFactoriesWithEcho = map[string]func() (tfprotov6.ProviderServer, error){
 	"greenwaba": testProviderServer,
 	"echo":      echoprovider.NewProviderServer(),
+}
+
+// terraformCLI runs the terraform binary in dir against this provider served in-process, as the test harness
+// does, for tests of what Terraform prints rather than of the JSON plan.
+type terraformCLI struct {
+	t   *testing.T
+	bin string
+	dir string
+	env []string
+}
+
+func newTerraformCLI(t *testing.T, dir string) *terraformCLI {
+	t.Helper()
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		var err error
+		if bin, err = exec.LookPath("terraform"); err != nil {
+			t.Fatal("no terraform binary: put one on PATH or set TF_ACC_TERRAFORM_PATH")
+		}
+	}
+
+	server, err := testProviderServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	reattach := make(chan *plugin.ReattachConfig)
+	closed := make(chan struct{})
+	failed := make(chan error, 1)
+	go func() {
+		failed <- tf6server.Serve(providerAddress, func() tfprotov6.ProviderServer { return server },
+			tf6server.WithDebug(ctx, reattach, closed), tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
+			tf6server.WithLoggingSink(t),
+			tf6server.WithoutLogStderrOverride())
+	}()
+	var cfg *plugin.ReattachConfig
+	select {
+	case cfg = <-reattach:
+	case err := <-failed:
+		stop()
+		t.Fatalf("serving the provider: %v", err)
+	}
+	t.Cleanup(func() {
+		stop()
+		<-closed
+	})
+	providers, err := json.Marshal(map[string]any{providerAddress: map[string]any{
+		"Protocol": cfg.Protocol, "ProtocolVersion": cfg.ProtocolVersion, "Pid": cfg.Pid, "Test": true,
+		"Addr": map[string]string{"Network": cfg.Addr.Network(), "String": cfg.Addr.String()},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cliConfig := filepath.Join(t.TempDir(), "terraformrc") // empty: no dev_overrides or mirrors from the host
+	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &terraformCLI{t: t, bin: bin, dir: dir, env: append(os.Environ(),
+		"TF_REATTACH_PROVIDERS="+string(providers), "TF_CLI_CONFIG_FILE="+cliConfig,
+		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")}
+}
+
+// run runs terraform with args and returns what it printed; it fails the test when terraform fails.
+func (c *terraformCLI) run(args ...string) string {
+	c.t.Helper()
+	cmd := exec.Command(c.bin, args...)
+	cmd.Dir, cmd.Env = c.dir, c.env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		c.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
 }
 
 // newTestMock starts a mock GreenWaba API with no accounts, stopped when the test ends.
@@ -320,7 +400,10 @@ func TestProvider_validateNeedsNoCredentials(t *testing.T) {
 		t.Fatalf("ValidateProviderConfig without credentials: %v %v", err, diagSummaries(pv.Diagnostics))
 	}
 
-	resourceType := schemas.ResourceSchemas["greenwaba_webhook_settings"].ValueType().(tftypes.Object)
+	resourceType, isObject := schemas.ResourceSchemas["greenwaba_webhook_settings"].ValueType().(tftypes.Object)
+	if !isObject {
+		t.Fatal("greenwaba_webhook_settings's schema is not an object")
+	}
 	withURL := func(u string) *tfprotov6.DynamicValue {
 		vals := map[string]tftypes.Value{}
 		for name, typ := range resourceType.AttributeTypes {

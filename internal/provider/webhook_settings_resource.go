@@ -140,12 +140,12 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 			},
 			"webhook_url_token": schema.StringAttribute{
 				MarkdownDescription: "The token GreenWaba sends with each webhook call (`Authorization: Bearer " +
-					"<token>`). Defaults to `\"\"`, no token. GreenWaba returns the token on every read, so a change " +
-					"made in the console shows as a planned update. The value is stored in the Terraform state; " +
-					"use `webhook_url_token_wo` to keep it out. Conflicts with `webhook_url_token_wo`, and is null " +
-					"while `webhook_url_token_wo` is in use.",
+					"<token>`). Omit it (null, the default) for no token: the provider then sends GreenWaba an empty " +
+					"token, and removing the line takes the token away. GreenWaba returns the token on every read, " +
+					"so a change made in the console shows as a planned update. The value is stored in the Terraform " +
+					"state; use `webhook_url_token_wo` to keep it out. Conflicts with `webhook_url_token_wo`, and is " +
+					"null while `webhook_url_token_wo` is in use.",
 				Optional:  true,
-				Computed:  true,
 				Sensitive: true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtMost(maxWebhookURLTokenLength),
@@ -221,7 +221,7 @@ func (r *webhookSettingsResource) Configure(_ context.Context, req resource.Conf
 	r.data, resp.Diagnostics = providerDataFrom(req.ProviderData)
 }
 
-// ModifyPlan resolves the account, the token's default and whether the write-only token must be sent again.
+// ModifyPlan resolves the account and whether the write-only token must be sent again.
 func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return // destroy, or the provider is not configured
@@ -263,7 +263,6 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 		state = nil // what follows plans the new account's create
 	}
 
-	writeOnly := !config.WebhookURLTokenWO.IsNull()
 	if state != nil && state.writeOnly() && !config.WebhookURLToken.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("webhook_url_token"), "Cannot move the token back into state",
 			"This account's token is managed with webhook_url_token_wo, which keeps it out of the Terraform state. "+
@@ -274,18 +273,12 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 
-	switch {
-	case writeOnly:
-		plan.WebhookURLToken = types.StringNull()
+	// webhook_url_token is not computed, so its plan is the configuration; only the revision is the provider's.
+	plan.WebhookURLTokenWORevision = types.Int64Null()
+	if !config.WebhookURLTokenWO.IsNull() {
 		revision, diags := planRevision(ctx, req.Private, state, &plan, &config)
 		resp.Diagnostics.Append(diags...)
 		plan.WebhookURLTokenWORevision = revision
-	case config.WebhookURLToken.IsNull():
-		plan.WebhookURLToken = types.StringValue("") // the default: no token
-		plan.WebhookURLTokenWORevision = types.Int64Null()
-	default:
-		plan.WebhookURLToken = config.WebhookURLToken
-		plan.WebhookURLTokenWORevision = types.Int64Null()
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -361,12 +354,24 @@ func storeFingerprint(ctx context.Context, private privateSetter, writeOnly bool
 	return private.SetKey(ctx, privateTokenKey, raw)
 }
 
-// desiredToken is the token to send: the write-only value when in use, else the planned plain one.
+// desiredToken is the token to send: the write-only value when in use, else the planned plain one, with
+// null (no token) sent as "".
 func desiredToken(plan, config *webhookSettingsModel) string {
 	if !config.WebhookURLTokenWO.IsNull() {
 		return config.WebhookURLTokenWO.ValueString()
 	}
 	return plan.WebhookURLToken.ValueString()
+}
+
+// plainTokenState is webhook_url_token for the account's live token in plain mode. No token reads as null,
+// which is what an unconfigured webhook_url_token plans, except that a prior "" (spelt out in the
+// configuration) stays "" so that it never shows as a diff. A sensitive "" in the plan would make Terraform
+// print a spurious "will be marked as sensitive" warning in every create and destroy plan.
+func plainTokenState(live string, prior types.String) types.String {
+	if live == "" && !prior.Equal(types.StringValue("")) {
+		return types.StringNull()
+	}
+	return types.StringValue(live)
 }
 
 func (r *webhookSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -425,7 +430,7 @@ func (r *webhookSettingsResource) Read(ctx context.Context, req resource.ReadReq
 	state.OutgoingAPIMessageWebhook = types.BoolValue(live.OutgoingAPIMessageWebhook)
 	if !state.writeOnly() {
 		// GreenWaba echoes the token (D9); in plain mode the state holds it, so console edits show as drift.
-		state.WebhookURLToken = types.StringValue(live.WebhookURLToken)
+		state.WebhookURLToken = plainTokenState(live.WebhookURLToken, state.WebhookURLToken)
 	}
 	resp.Diagnostics.Append(storeFingerprint(ctx, resp.Private, state.writeOnly(), id, live.WebhookURLToken)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)

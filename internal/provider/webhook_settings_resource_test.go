@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -83,7 +85,7 @@ func (a *testAccount) edit(t *testing.T, fields map[string]any) func() {
 	}
 }
 
-func (a *testAccount) live(t *testing.T, fields map[string]any) resource.TestCheckFunc {
+func (a *testAccount) live(fields map[string]any) resource.TestCheckFunc {
 	return expectLive(a.srv, a.id, fields)
 }
 
@@ -191,12 +193,15 @@ resource "greenwaba_webhook_settings" "this" {}
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(settingsAddr, plancheck.ResourceActionCreate),
 				plancheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("id"), knownvalue.StringExact("1101000001")),
+				// No token is null, not "": Terraform renders a sensitive "" in a create plan as a change of
+				// sensitivity, with a warning.
+				plancheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("webhook_url_token"), knownvalue.Null()),
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{
 				expectAttr("id", knownvalue.StringExact("1101000001")),
 				expectAttr("id_instance", knownvalue.Int64Exact(testID)),
 				expectAttr("webhook_url", knownvalue.StringExact("")),
-				expectAttr("webhook_url_token", knownvalue.StringExact("")),
+				expectAttr("webhook_url_token", knownvalue.Null()),
 				expectAttr("webhook_url_token_wo", knownvalue.Null()),
 				expectAttr("webhook_url_token_wo_version", knownvalue.Null()),
 				expectAttr("webhook_url_token_wo_revision", knownvalue.Null()),
@@ -206,6 +211,125 @@ resource "greenwaba_webhook_settings" "this" {}
 			},
 			// The account already has these settings: create reads them and writes nothing.
 			Check: acc.writes(0),
+		}},
+	})
+}
+
+// TestAccWebhookSettings_createAndDestroyPlansShowNoSensitivityWarning reads the plans as a user sees them.
+// A sensitive "" for "no token" made Terraform print every create plan with a "~ webhook_url_token" line and a
+// "will be marked as sensitive" warning, and every destroy plan with the mirror one.
+func TestAccWebhookSettings_createAndDestroyPlansShowNoSensitivityWarning(t *testing.T) {
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
+	}
+	acc := newTestAccount(t, mockapi.Options{})
+	dir := t.TempDir()
+	hcl := `
+terraform {
+  required_providers {
+    greenwaba = { source = "greenwaba/greenwaba" }
+  }
+}
+` + acc.config(`
+resource "greenwaba_webhook_settings" "this" {}
+`)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tf := newTerraformCLI(t, dir)
+	tf.run("init", "-no-color")
+
+	for _, step := range []struct{ args, shows string }{
+		{"plan", "greenwaba_webhook_settings.this will be created"},
+		{"apply -auto-approve", "Apply complete! Resources: 1 added"},
+		{"plan -destroy", "greenwaba_webhook_settings.this will be destroyed"},
+	} {
+		out := tf.run(append(strings.Fields(step.args), "-no-color")...)
+		if !strings.Contains(out, step.shows) {
+			t.Fatalf("terraform %s does not show %q:\n%s", step.args, step.shows, out)
+		}
+		if strings.Contains(out, "marked as sensitive") || strings.Contains(out, "~ webhook_url_token") {
+			t.Errorf("terraform %s shows a change of webhook_url_token's sensitivity:\n%s", step.args, out)
+		}
+	}
+}
+
+func TestAccWebhookSettings_consoleTokenIsPlannedAwayWhenNoneConfigured(t *testing.T) {
+	acc := newTestAccount(t, mockapi.Options{})
+	cfg := acc.config(`
+resource "greenwaba_webhook_settings" "this" {}
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{expectAttr("webhook_url_token", knownvalue.Null())}},
+			{
+				PreConfig: acc.edit(t, map[string]any{"webhookUrlToken": "console-token"}),
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(settingsAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("webhook_url_token"), knownvalue.Null()),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{expectAttr("webhook_url_token", knownvalue.Null())},
+				Check:             resource.ComposeAggregateTestCheckFunc(acc.live(freshSettings), acc.writes(1)),
+			},
+		},
+	})
+}
+
+// An explicit webhook_url_token = "" means the same as leaving it out, and neither shows a diff once applied.
+func TestAccWebhookSettings_explicitEmptyTokenIsKeptAndEquivalentToNone(t *testing.T) {
+	acc := newTestAccount(t, mockapi.Options{})
+	explicit := acc.config(`
+resource "greenwaba_webhook_settings" "this" {
+  webhook_url_token = ""
+}
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            explicit,
+				ConfigStateChecks: []statecheck.StateCheck{expectAttr("webhook_url_token", knownvalue.StringExact(""))},
+				Check:             acc.writes(0),
+			},
+			{
+				PreConfig: acc.edit(t, map[string]any{"webhookUrlToken": "console-token"}),
+				Config:    explicit,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(settingsAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{expectAttr("webhook_url_token", knownvalue.StringExact(""))},
+				Check:             resource.ComposeAggregateTestCheckFunc(acc.live(freshSettings), acc.writes(1)),
+			},
+			{
+				// Removing the line changes only the state's spelling of "no token": nothing is written.
+				Config: acc.config(`
+resource "greenwaba_webhook_settings" "this" {}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{expectAttr("webhook_url_token", knownvalue.Null())},
+				Check:             acc.writes(1),
+			},
+		},
+	})
+}
+
+func TestAccWebhookSettings_importOfAccountWithoutTokenPlansNoChange(t *testing.T) {
+	acc := newTestAccount(t, mockapi.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acc.config(`
+resource "greenwaba_webhook_settings" "this" {}
+`),
+			ResourceName:    settingsAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			ImportStateId:   "1101000001",
+			// The step fails unless the plan is a no-op import.
+			ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("webhook_url_token"), knownvalue.Null()),
+			}},
 		}},
 	})
 }
@@ -253,7 +377,7 @@ resource "greenwaba_webhook_settings" "this" {
 			expectAttr("outgoing_api_message_webhook", knownvalue.Bool(true)),
 		},
 		Check: resource.ComposeAggregateTestCheckFunc(
-			acc.live(t, map[string]any{
+			acc.live(map[string]any{
 				"webhookUrl": "https://hooks.example.test/wa", "webhookUrlToken": "tok-1",
 				"incomingWebhook": "yes", "outgoingWebhook": "yes", "outgoingAPIMessageWebhook": "yes",
 			}),
@@ -269,7 +393,7 @@ resource "greenwaba_webhook_settings" "this" {
 				plancheck.ExpectResourceAction(settingsAddr, plancheck.ResourceActionUpdate),
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{c.check},
-			Check:             resource.ComposeAggregateTestCheckFunc(acc.live(t, c.wire), acc.writes(2+i)),
+			Check:             resource.ComposeAggregateTestCheckFunc(acc.live(c.wire), acc.writes(2+i)),
 		})
 	}
 	// Removing every line returns every setting to its default.
@@ -280,19 +404,20 @@ resource "greenwaba_webhook_settings" "this" {}
 `),
 		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 			plancheck.ExpectResourceAction(settingsAddr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("webhook_url_token"), knownvalue.Null()),
 		}},
 		ConfigStateChecks: []statecheck.StateCheck{
 			expectAttr("webhook_url", knownvalue.StringExact("")),
-			expectAttr("webhook_url_token", knownvalue.StringExact("")),
+			expectAttr("webhook_url_token", knownvalue.Null()),
 			expectAttr("incoming_webhook", knownvalue.Bool(false)),
 		},
-		Check: acc.live(t, freshSettings),
+		Check: acc.live(freshSettings),
 	})
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		// Bring the account away from the defaults so that destroy has something to restore.
-		CheckDestroy: acc.live(t, freshSettings),
+		CheckDestroy: acc.live(freshSettings),
 		Steps:        append(steps, resource.TestStep{PreConfig: acc.edit(t, map[string]any{"outgoingWebhook": "yes"}), Config: acc.config(full)}),
 	})
 }
@@ -476,7 +601,7 @@ resource "greenwaba_webhook_settings" "this" {
 			Config:           cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: checks},
 			// Applying the plan puts the configured value back, with one write.
-			Check: resource.ComposeAggregateTestCheckFunc(acc.live(t, want), acc.writes(2+i)),
+			Check: resource.ComposeAggregateTestCheckFunc(acc.live(want), acc.writes(2+i)),
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -510,7 +635,7 @@ resource "greenwaba_webhook_settings" "this" {
 				noSecretInState{token},
 			},
 			Check: resource.ComposeAggregateTestCheckFunc(
-				acc.live(t, map[string]any{"webhookUrl": "https://hooks.example.test/wa", "webhookUrlToken": token}),
+				acc.live(map[string]any{"webhookUrl": "https://hooks.example.test/wa", "webhookUrlToken": token}),
 				acc.writes(1),
 			),
 		}},
@@ -543,7 +668,7 @@ resource "greenwaba_webhook_settings" "this" {
 					noSecretInState{"wo-first-81a2", "wo-second-c4e9"},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					acc.live(t, map[string]any{"webhookUrlToken": "wo-second-c4e9"}),
+					acc.live(map[string]any{"webhookUrlToken": "wo-second-c4e9"}),
 					acc.writes(2),
 				),
 			},
@@ -601,7 +726,7 @@ resource "greenwaba_webhook_settings" "this" {
 					noSecretInPlan{token, "console-edit-90ac"},
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{noSecretInState{token, "console-edit-90ac"}},
-				Check:             resource.ComposeAggregateTestCheckFunc(acc.live(t, map[string]any{"webhookUrlToken": token}), acc.writes(2)),
+				Check:             resource.ComposeAggregateTestCheckFunc(acc.live(map[string]any{"webhookUrlToken": token}), acc.writes(2)),
 			},
 		},
 	})
@@ -629,15 +754,15 @@ resource "greenwaba_webhook_settings" "this" {
 				ExpectError: phrase("Setting webhook_url_token would store it in the state again, so the provider refuses"),
 			},
 			{
-				// Leaving both out is allowed: the token goes back to its default, "".
+				// Leaving both out is allowed: the token goes back to its default, none.
 				Config: acc.config(`
 resource "greenwaba_webhook_settings" "this" {}
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectAttr("webhook_url_token", knownvalue.StringExact("")),
+					expectAttr("webhook_url_token", knownvalue.Null()),
 					expectAttr("webhook_url_token_wo_revision", knownvalue.Null()),
 				},
-				Check: acc.live(t, map[string]any{"webhookUrlToken": ""}),
+				Check: acc.live(map[string]any{"webhookUrlToken": ""}),
 			},
 		},
 	})
@@ -647,7 +772,7 @@ func TestAccWebhookSettings_convergesWhenGreenWabaAppliesLate(t *testing.T) {
 	acc := newTestAccount(t, mockapi.Options{ApplyDelay: 2 * time.Second})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             acc.live(t, freshSettings),
+		CheckDestroy:             acc.live(freshSettings),
 		Steps: []resource.TestStep{{
 			Config: acc.config(`
 resource "greenwaba_webhook_settings" "this" {
@@ -656,7 +781,7 @@ resource "greenwaba_webhook_settings" "this" {
 }
 `),
 			// The post-apply refresh and plan must be empty: create waited until GetSettings showed the values.
-			Check: acc.live(t, map[string]any{"webhookUrl": "https://hooks.example.test/wa", "outgoingWebhook": "yes"}),
+			Check: acc.live(map[string]any{"webhookUrl": "https://hooks.example.test/wa", "outgoingWebhook": "yes"}),
 		}},
 	})
 }
@@ -765,7 +890,7 @@ resource "greenwaba_webhook_settings" "this" {
 			},
 			Config: cfg,
 			Check: resource.ComposeAggregateTestCheckFunc(
-				acc.live(t, map[string]any{"webhookUrl": "https://hooks.example.test/wa", "incomingWebhook": "yes"}),
+				acc.live(map[string]any{"webhookUrl": "https://hooks.example.test/wa", "incomingWebhook": "yes"}),
 				acc.writes(1),
 				func(*terraform.State) error {
 					reqs, err := acc.srv.Requests(acc.id)
