@@ -556,6 +556,11 @@ func converge(ctx context.Context, client *greenwaba.Client, want greenwaba.Sett
 // applyErrorDiag explains an apply failure; op ("create", "update" or "delete") names the timeouts entry.
 func applyErrorDiag(err error, op string, timeout time.Duration) diag.Diagnostic {
 	var nc *greenwaba.NotConvergedError
+	if errors.As(err, &nc) && errors.Is(err, context.Canceled) {
+		return diag.NewErrorDiagnostic("Interrupted while waiting for the webhook settings",
+			fmt.Sprintf("The %s was interrupted before GreenWaba showed the new settings of instance %d; the write "+
+				"was sent. The next plan shows whatever still differs.", op, nc.IDInstance))
+	}
 	if errors.As(err, &nc) {
 		return diag.NewErrorDiagnostic("Webhook settings not applied in time",
 			fmt.Sprintf("%s. The %s timeout is %s: raise timeouts.%s, or run the apply again later (it writes "+

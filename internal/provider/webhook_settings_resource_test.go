@@ -1220,3 +1220,38 @@ func TestStoreFingerprintForgetsItOutsideWriteOnlyMode(t *testing.T) {
 		t.Error("plain mode kept the fingerprint")
 	}
 }
+
+func TestApplyErrorDiag_interruptedWaitIsNotCalledATimeout(t *testing.T) {
+	srv, baseURL := newTestMock(t)
+	const id, token = int64(1101000001), "interrupted-token"
+	if err := srv.CreateInstance(id, token); err != nil {
+		t.Fatal(err)
+	}
+	client, err := greenwaba.New(greenwaba.Config{APIURL: baseURL, IDInstance: id, Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // as Terraform does on Ctrl-C
+	on := true
+	_, err = client.WaitForSettings(ctx, greenwaba.SettingsUpdate{IncomingWebhook: &on})
+	if err == nil {
+		t.Fatal("WaitForSettings with a cancelled context returned no error")
+	}
+
+	d := applyErrorDiag(err, "update", time.Minute)
+	if d.Summary() != "Interrupted while waiting for the webhook settings" {
+		t.Errorf("summary %q; want the interruption named", d.Summary())
+	}
+	if strings.Contains(d.Detail(), "raise timeouts") {
+		t.Errorf("an interruption advises raising the timeout: %q", d.Detail())
+	}
+
+	ctx, cancel = context.WithTimeout(t.Context(), time.Nanosecond)
+	defer cancel()
+	<-ctx.Done()
+	_, err = client.WaitForSettings(ctx, greenwaba.SettingsUpdate{IncomingWebhook: &on})
+	if d := applyErrorDiag(err, "update", time.Minute); !strings.Contains(d.Detail(), "raise timeouts.update") {
+		t.Errorf("a timeout does not say which timeout to raise: %q", d.Detail())
+	}
+}
