@@ -33,20 +33,13 @@ func (d *notificationDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 }
 
 func (d *notificationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	d.data = data
+	d.data, resp.Diagnostics = providerDataFrom(req.ProviderData)
 }
 
 func (d *notificationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m notificationModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
+	m, diags := readConfiguredHead(ctx, req.Config, d.data)
+	resp.Diagnostics.Append(diags...)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	}
-	resp.Diagnostics.Append(m.readHead(ctx, d.data)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

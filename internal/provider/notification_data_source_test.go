@@ -40,18 +40,9 @@ func TestAccNotificationDataSource_emptyQueueIsNotFoundAfterReceiveTimeout(t *te
 			Config: m.config(`
 data "greenwaba_notification" "head" {}
 `),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectHead("found", knownvalue.Bool(false)),
+			ConfigStateChecks: append(emptyHeadChecks(expectHead),
 				expectHead("receive_timeout", knownvalue.Int64Exact(receiveTimeoutDefault)),
-				expectHead("id_instance", knownvalue.Int64Exact(notificationTestID)),
-				expectHead("receipt_id", knownvalue.Null()),
-				expectHead("type_webhook", knownvalue.Null()),
-				expectHead("timestamp", knownvalue.Null()),
-				expectHead("id_message", knownvalue.Null()),
-				expectHead("chat_id", knownvalue.Null()),
-				expectHead("status", knownvalue.Null()),
-				expectHead("body", knownvalue.Null()),
-			},
+				expectHead("id_instance", knownvalue.Int64Exact(notificationTestID))),
 			// The mock answers null only after waiting the receiveTimeout it was asked for.
 			Check: m.receivedWithTimeout(receiveTimeoutDefault),
 		}},
@@ -231,6 +222,60 @@ data "greenwaba_notification" "head" {}
 	}
 }
 
+// TestAccNotificationDataSource_readsOncePerPlanApplyAndRefresh runs each Terraform command on its own and
+// counts, in the mock's request log, the reads of each data source's account (one account each).
+func TestAccNotificationDataSource_readsOncePerPlanApplyAndRefresh(t *testing.T) {
+	m := newNotificationMock(t, mockapi.Options{})
+	m.enqueue(t, incomingMessageBody)
+	const otherID, otherToken = 1101000503, "other0token0aa11bb22cc33dd44ee55ff66aa77bb88cc99"
+	if err := m.CreateInstance(otherID, otherToken); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Enqueue(otherID, json.RawMessage(outgoingStatusBody)); err != nil {
+		t.Fatal(err)
+	}
+	tf := newTerraformCLI(t, fmt.Sprintf(`
+provider "greenwaba" {
+  api_url            = %q
+  id_instance        = %d
+  api_token_instance = %q
+  instance_tokens    = { "%d" = %q }
+}
+
+data "greenwaba_notification" "head" {}
+
+data "greenwaba_notification" "other" {
+  id_instance = %d
+}
+
+output "heads" {
+  value = [data.greenwaba_notification.head.receipt_id, data.greenwaba_notification.other.receipt_id]
+}
+`, m.baseURL, notificationTestID, notificationTestToken, otherID, otherToken, otherID))
+
+	accounts := []int64{notificationTestID, otherID}
+	reads := func() []int {
+		n := make([]int, len(accounts))
+		for i, id := range accounts {
+			n[i] = countRequests(t, m.Server, id, "receiveNotification")
+		}
+		return n
+	}
+	for _, args := range []string{"plan", "apply -auto-approve", "plan", "apply -refresh-only -auto-approve", "refresh"} {
+		before := reads()
+		tf.run(append(strings.Fields(args), "-no-color")...)
+		after := reads()
+		for i, id := range accounts {
+			if got := after[i] - before[i]; got != 1 {
+				t.Errorf("terraform %s read the queue of instance %d %d times, want once", args, id, got)
+			}
+		}
+	}
+	if err := m.untouched(1); err != nil {
+		t.Error(err)
+	}
+}
+
 func TestAccNotificationDataSource_receiveTimeoutOutOfRangeFailsAtPlan(t *testing.T) {
 	m := newNotificationMock(t, mockapi.Options{})
 	m.enqueue(t, incomingMessageBody)
@@ -262,29 +307,14 @@ func TestAccNotificationDataSource_preconditionExampleRefusesWebhookWhileQueued(
 	m := newNotificationMock(t, mockapi.Options{LongPollCap: 50 * time.Millisecond})
 	receipt := m.enqueue(t, incomingMessageBody)
 
-	config := m.config(readExample(t, "data-sources/greenwaba_notification/precondition.tf"))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      config,
-				ExpectError: phrase("Notifications are still queued: drain the queue before setting webhook_url."),
-			},
-			{
-				PreConfig: func() {
-					if err := m.untouched(1); err != nil {
-						t.Fatalf("after the refused plan: %v", err)
-					}
-					m.acknowledge(t, receipt)
-				},
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.greenwaba_notification.before_push", tfjsonpath.New("found"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue("greenwaba_webhook_settings.push", tfjsonpath.New("webhook_url"),
-						knownvalue.StringExact("https://hooks.example.com/greenwaba")),
-				},
-			},
-		},
+		Steps: m.gateSteps(t, "data-sources/greenwaba_notification/precondition.tf", receipt, 1,
+			"Notifications are still queued: drain the queue before setting webhook_url.",
+			statecheck.ExpectKnownValue("data.greenwaba_notification.before_push", tfjsonpath.New("found"), knownvalue.Bool(false)),
+			statecheck.ExpectKnownValue("greenwaba_webhook_settings.push", tfjsonpath.New("webhook_url"),
+				knownvalue.StringExact("https://hooks.example.com/greenwaba")),
+		),
 	})
 }
 
@@ -293,23 +323,13 @@ func TestAccNotificationDataSource_postconditionExampleFailsOnFailedDelivery(t *
 	failed := m.enqueue(t, outgoingStatusBody) // status "failed"
 	m.enqueue(t, strings.Replace(outgoingStatusBody, `"failed"`, `"delivered"`, 1))
 
-	config := m.config(readExample(t, "data-sources/greenwaba_notification/postcondition.tf"))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      config,
-				ExpectError: phrase("The head of the queue is a failed delivery status."),
-			},
-			{
-				PreConfig: func() { m.acknowledge(t, failed) },
-				Config:    config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.greenwaba_notification.delivery", tfjsonpath.New("status"),
-						knownvalue.StringExact("delivered")),
-				},
-			},
-		},
+		Steps: m.gateSteps(t, "data-sources/greenwaba_notification/postcondition.tf", failed, 2,
+			"The head of the queue is a failed delivery status.",
+			statecheck.ExpectKnownValue("data.greenwaba_notification.delivery", tfjsonpath.New("status"),
+				knownvalue.StringExact("delivered")),
+		),
 	})
 }
 
@@ -398,6 +418,27 @@ func (m *notificationMock) receivedWithTimeout(seconds int64) resource.TestCheck
 	}
 }
 
+// gateSteps test an example that refuses the run while head is at the head of the queue: the first step
+// fails with refusal and leaves the queue (queued notifications) as it was; once head is acknowledged, the
+// second step applies the example and runs checks.
+func (m *notificationMock) gateSteps(t *testing.T, example string, head int64, queued int, refusal string, checks ...statecheck.StateCheck) []resource.TestStep {
+	t.Helper()
+	config := m.config(readExample(t, example))
+	return []resource.TestStep{
+		{Config: config, ExpectError: phrase(refusal)},
+		{
+			PreConfig: func() {
+				if err := m.untouched(queued); err != nil {
+					t.Fatalf("after the refused run: %v", err)
+				}
+				m.acknowledge(t, head)
+			},
+			Config:            config,
+			ConfigStateChecks: checks,
+		},
+	}
+}
+
 func (m *notificationMock) enqueue(t *testing.T, body string) int64 {
 	t.Helper()
 	receipt, err := m.Enqueue(notificationTestID, json.RawMessage(body))
@@ -437,6 +478,16 @@ func readExample(t *testing.T, name string) string {
 	return string(b)
 }
 
+// emptyHeadChecks are the checks of an empty queue's results, each made with check: found is false and every
+// other result null.
+func emptyHeadChecks(check func(attr string, want knownvalue.Check) statecheck.StateCheck) []statecheck.StateCheck {
+	checks := []statecheck.StateCheck{check("found", knownvalue.Bool(false))}
+	for _, attr := range []string{"receipt_id", "type_webhook", "timestamp", "id_message", "chat_id", "status", "body"} {
+		checks = append(checks, check(attr, knownvalue.Null()))
+	}
+	return checks
+}
+
 func expectHead(attr string, check knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(headAddress, tfjsonpath.New(attr), check)
 }
@@ -472,7 +523,13 @@ func (m *notificationMock) untouched(n int) error {
 // requests counts the calls of a GreenWaba method the account received.
 func (m *notificationMock) requests(t *testing.T, method string) int {
 	t.Helper()
-	reqs, err := m.Requests(notificationTestID)
+	return countRequests(t, m.Server, notificationTestID, method)
+}
+
+// countRequests counts the calls of a GreenWaba method that account id of srv received.
+func countRequests(t *testing.T, srv *mockapi.Server, id int64, method string) int {
+	t.Helper()
+	reqs, err := srv.Requests(id)
 	if err != nil {
 		t.Fatal(err)
 	}

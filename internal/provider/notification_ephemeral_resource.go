@@ -34,20 +34,13 @@ func (e *notificationEphemeralResource) Schema(_ context.Context, _ ephemeral.Sc
 }
 
 func (e *notificationEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	e.data = data
+	e.data, resp.Diagnostics = providerDataFrom(req.ProviderData)
 }
 
 func (e *notificationEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	var m notificationModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
+	m, diags := readConfiguredHead(ctx, req.Config, e.data)
+	resp.Diagnostics.Append(diags...)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.Result.Set(ctx, m)...)
 	}
-	resp.Diagnostics.Append(m.readHead(ctx, e.data)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -28,20 +29,12 @@ const (
 
 var skipBelowEphemeral = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
 
-func TestAccNotificationEphemeralResource_valuesReachAConsumer(t *testing.T) {
-	m := newNotificationMock(t, mockapi.Options{})
-	receipt := m.enqueue(t, privateMessage)
-
-	echoed := func(attr string, check knownvalue.Check) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("echo.head", tfjsonpath.New("data").AtMapKey(attr), check)
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   skipBelowEphemeral,
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithEcho,
-		Steps: []resource.TestStep{{
-			Config: m.config(`
+// echoHeadConfig reads the head with the ephemeral resource, with args in its block, and passes every result
+// to echo.head.
+func echoHeadConfig(args string) string {
+	return fmt.Sprintf(`
 ephemeral "greenwaba_notification" "head" {
-  receive_timeout = 20
+  %s
 }
 
 provider "echo" {
@@ -49,18 +42,34 @@ provider "echo" {
 }
 
 resource "echo" "head" {}
-`),
+`, args)
+}
+
+// echoedHead checks one result of the ephemeral resource as echo.head holds it.
+func echoedHead(attr string, check knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue("echo.head", tfjsonpath.New("data").AtMapKey(attr), check)
+}
+
+func TestAccNotificationEphemeralResource_valuesReachAConsumer(t *testing.T) {
+	m := newNotificationMock(t, mockapi.Options{})
+	receipt := m.enqueue(t, privateMessage)
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowEphemeral,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithEcho,
+		Steps: []resource.TestStep{{
+			Config: m.config(echoHeadConfig("receive_timeout = 20")),
 			ConfigStateChecks: []statecheck.StateCheck{
-				echoed("found", knownvalue.Bool(true)),
-				echoed("receipt_id", knownvalue.Int64Exact(receipt)),
-				echoed("type_webhook", knownvalue.StringExact("incomingMessageReceived")),
-				echoed("timestamp", knownvalue.Int64Exact(1700000300)),
-				echoed("id_message", knownvalue.StringExact(privateIDMessage)),
-				echoed("chat_id", knownvalue.StringExact(privateChatID)),
-				echoed("status", knownvalue.Null()),
-				echoed("body", jsonEquals(privateMessage)),
-				echoed("id_instance", knownvalue.Int64Exact(notificationTestID)),
-				echoed("receive_timeout", knownvalue.Int64Exact(20)),
+				echoedHead("found", knownvalue.Bool(true)),
+				echoedHead("receipt_id", knownvalue.Int64Exact(receipt)),
+				echoedHead("type_webhook", knownvalue.StringExact("incomingMessageReceived")),
+				echoedHead("timestamp", knownvalue.Int64Exact(1700000300)),
+				echoedHead("id_message", knownvalue.StringExact(privateIDMessage)),
+				echoedHead("chat_id", knownvalue.StringExact(privateChatID)),
+				echoedHead("status", knownvalue.Null()),
+				echoedHead("body", jsonEquals(privateMessage)),
+				echoedHead("id_instance", knownvalue.Int64Exact(notificationTestID)),
+				echoedHead("receive_timeout", knownvalue.Int64Exact(20)),
 			},
 			Check: m.receivedWithTimeout(20),
 		}},
@@ -116,30 +125,15 @@ func TestAccNotificationEphemeralResource_exampleGatesWebhookWithoutStoringTheHe
 	m := newNotificationMock(t, mockapi.Options{LongPollCap: 50 * time.Millisecond})
 	receipt := m.enqueue(t, privateMessage)
 
-	config := m.config(readExample(t, "ephemeral-resources/greenwaba_notification/ephemeral-resource.tf"))
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   skipBelowEphemeral,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      config,
-				ExpectError: phrase("Notifications are still queued: drain the queue before switching to push delivery."),
-			},
-			{
-				PreConfig: func() {
-					if err := m.untouched(1); err != nil {
-						t.Fatalf("after the refused plan: %v", err)
-					}
-					m.acknowledge(t, receipt)
-				},
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("greenwaba_webhook_settings.push_when_drained", tfjsonpath.New("webhook_url"),
-						knownvalue.StringExact("https://hooks.example.com/greenwaba")),
-					noSecretInState{privateIDMessage, privateChatID, privateText, notificationTestToken},
-				},
-			},
-		},
+		Steps: m.gateSteps(t, "ephemeral-resources/greenwaba_notification/ephemeral-resource.tf", receipt, 1,
+			"Notifications are still queued: drain the queue before switching to push delivery.",
+			statecheck.ExpectKnownValue("greenwaba_webhook_settings.push_when_drained", tfjsonpath.New("webhook_url"),
+				knownvalue.StringExact("https://hooks.example.com/greenwaba")),
+			noSecretInState{privateIDMessage, privateChatID, privateText, notificationTestToken},
+		),
 	})
 }
 
@@ -147,33 +141,13 @@ func TestAccNotificationEphemeralResource_emptyQueueIsNotFound(t *testing.T) {
 	// The cap makes the mock answer an empty queue at once; the data source test waits the real 5 s.
 	m := newNotificationMock(t, mockapi.Options{LongPollCap: 50 * time.Millisecond})
 
-	echoed := func(attr string, check knownvalue.Check) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("echo.head", tfjsonpath.New("data").AtMapKey(attr), check)
-	}
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   skipBelowEphemeral,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithEcho,
 		Steps: []resource.TestStep{{
-			Config: m.config(`
-ephemeral "greenwaba_notification" "head" {}
-
-provider "echo" {
-  data = ephemeral.greenwaba_notification.head
-}
-
-resource "echo" "head" {}
-`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				echoed("found", knownvalue.Bool(false)),
-				echoed("receive_timeout", knownvalue.Int64Exact(receiveTimeoutDefault)),
-				echoed("receipt_id", knownvalue.Null()),
-				echoed("type_webhook", knownvalue.Null()),
-				echoed("timestamp", knownvalue.Null()),
-				echoed("id_message", knownvalue.Null()),
-				echoed("chat_id", knownvalue.Null()),
-				echoed("status", knownvalue.Null()),
-				echoed("body", knownvalue.Null()),
-			},
+			Config: m.config(echoHeadConfig("")),
+			ConfigStateChecks: append(emptyHeadChecks(echoedHead),
+				echoedHead("receive_timeout", knownvalue.Int64Exact(receiveTimeoutDefault))),
 			Check: m.receivedWithTimeout(receiveTimeoutDefault),
 		}},
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	ephemeralschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -204,6 +205,17 @@ func toEphemeralAttributes(attrs map[string]dsschema.Attribute) map[string]ephem
 const notificationReadNote = "Reading the head never acknowledges it: the provider never calls DeleteNotification, " +
 	"so the same notification (with the same `receipt_id`) comes back on every read until something else deletes it. " +
 	"Each read makes one ReceiveNotification call, which waits up to `receive_timeout` seconds when the queue is empty."
+
+// readConfiguredHead is the read of both objects: their configuration, then the head of the queue it names.
+func readConfiguredHead(ctx context.Context, config tfsdk.Config, data *providerData) (*notificationModel, diag.Diagnostics) {
+	var m notificationModel
+	diags := config.Get(ctx, &m)
+	if diags.HasError() {
+		return nil, diags
+	}
+	diags.Append(m.readHead(ctx, data)...)
+	return &m, diags
+}
 
 // readHead makes one ReceiveNotification call for the configured account and fills m's results. It never deletes.
 func (m *notificationModel) readHead(ctx context.Context, data *providerData) diag.Diagnostics {

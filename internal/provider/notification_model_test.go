@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -220,28 +221,21 @@ func TestNotificationSchemas_ephemeralMatchesDataSource(t *testing.T) {
 
 func assertHead(t *testing.T, got, want notificationHead) {
 	t.Helper()
-	if !got.Found.Equal(want.Found) {
-		t.Errorf("found = %s, want %s", got.Found, want.Found)
-	}
-	if !got.ReceiptID.Equal(want.ReceiptID) {
-		t.Errorf("receipt_id = %s, want %s", got.ReceiptID, want.ReceiptID)
-	}
-	if !got.TypeWebhook.Equal(want.TypeWebhook) {
-		t.Errorf("type_webhook = %s, want %s", got.TypeWebhook, want.TypeWebhook)
-	}
-	if !got.Timestamp.Equal(want.Timestamp) {
-		t.Errorf("timestamp = %s, want %s", got.Timestamp, want.Timestamp)
-	}
-	if !got.IDMessage.Equal(want.IDMessage) {
-		t.Errorf("id_message = %s, want %s", got.IDMessage, want.IDMessage)
-	}
-	if !got.ChatID.Equal(want.ChatID) {
-		t.Errorf("chat_id = %s, want %s", got.ChatID, want.ChatID)
-	}
-	if !got.Status.Equal(want.Status) {
-		t.Errorf("status = %s, want %s", got.Status, want.Status)
-	}
-	if !got.Body.Equal(want.Body) {
-		t.Errorf("body = %s, want %s", got.Body, want.Body)
+	for _, f := range []struct {
+		name      string
+		got, want attr.Value
+	}{
+		{"found", got.Found, want.Found},
+		{"receipt_id", got.ReceiptID, want.ReceiptID},
+		{"type_webhook", got.TypeWebhook, want.TypeWebhook},
+		{"timestamp", got.Timestamp, want.Timestamp},
+		{"id_message", got.IDMessage, want.IDMessage},
+		{"chat_id", got.ChatID, want.ChatID},
+		{"status", got.Status, want.Status},
+		{"body", got.Body, want.Body},
+	} {
+		if !f.got.Equal(f.want) {
+			t.Errorf("%s = %s, want %s", f.name, f.got, f.want)
+		}
 	}
 }

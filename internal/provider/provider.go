@@ -47,11 +47,6 @@ const (
 	envInstanceTokens = "GREENWABA_INSTANCE_TOKENS"
 )
 
-const (
-	defaultRequestTimeout = 30 * time.Second
-	defaultMaxRetries     = 4
-)
-
 // New returns the provider constructor providerserver.Serve expects; version is the release, "dev" or "test".
 func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &greenwabaProvider{version: version} }
@@ -123,14 +118,16 @@ func (p *greenwabaProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "How long one HTTP request may take, as a duration such as `\"30s\"`. Retries " +
 					"and the wait for settings to apply are bounded separately (the resources' `timeouts`). " +
-					"Defaults to `\"30s\"`.",
+					"Defaults to `\"" + greenwaba.DefaultRequestTimeout.String() + "\"`, which is also what API calls " +
+					"made during a plan use while the value is not known yet.",
 				Optional:   true,
 				Validators: []validator.String{validators.Duration(time.Second)},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a request is retried after a rate limit (HTTP 429), a server " +
 					"error or a network failure, with exponential backoff and `Retry-After` honoured. `0` disables " +
-					"retries. Defaults to `4`.",
+					"retries. Defaults to `" + strconv.Itoa(greenwaba.DefaultMaxRetries) + "`, which is also what API " +
+					"calls made during a plan use while the value is not known yet.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
@@ -151,7 +148,7 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 		tokens:    map[int64]string{},
 		retry:     p.retry,
 	}
-	data.retry.MaxRetries = defaultMaxRetries
+	data.retry.MaxRetries = greenwaba.DefaultMaxRetries
 
 	// Values unknown at plan time (computed from other resources) are recorded, not rejected: they only matter
 	// once something needs the API, and ClientFor says then which attribute was not known yet.
@@ -181,7 +178,7 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 	data.defaultToken = stringSetting(cfg.APITokenInstance, envAPIToken, "", &data.unknown, "api_token_instance")
 	resp.Diagnostics.Append(data.readInstanceTokens(ctx, cfg.InstanceTokens)...)
 
-	timeout := defaultRequestTimeout
+	timeout := greenwaba.DefaultRequestTimeout
 	switch {
 	case cfg.RequestTimeout.IsUnknown():
 		data.unknown = append(data.unknown, "request_timeout")
@@ -282,6 +279,7 @@ type providerData struct {
 	defaultID      int64            // 0 when neither id_instance nor GREENWABA_ID_INSTANCE is set
 	defaultToken   string           // api_token_instance, for defaultID
 	tokens         map[int64]string // instance_tokens
+	tokensFromEnv  bool             // tokens came from GREENWABA_INSTANCE_TOKENS
 	unknown        []string         // provider attributes not known yet (plan time)
 	requestTimeout time.Duration
 	retry          greenwaba.RetryPolicy
@@ -304,6 +302,7 @@ func (d *providerData) readInstanceTokens(ctx context.Context, m types.Map) diag
 		diags.Append(m.ElementsAs(ctx, &raw, false)...)
 	default:
 		if s := os.Getenv(envInstanceTokens); s != "" {
+			d.tokensFromEnv = true
 			if err := json.Unmarshal([]byte(s), &raw); err != nil {
 				// The JSON error could quote a token: say only what shape is expected.
 				diags.AddAttributeError(path.Root("instance_tokens"), "Invalid "+envInstanceTokens,
@@ -368,28 +367,29 @@ func (d *providerData) CheckAccount(id types.Int64) diag.Diagnostics {
 	if id.IsUnknown() {
 		return nil
 	}
-	_, _, diags := d.resolve(id, true)
+	_, diags := d.resolve(id, true)
 	return diags
 }
 
 // ClientFor returns the client for the account id (null means the provider's id_instance), and the account's
 // idInstance. Clients are cached per account. Missing credentials give an error naming the attribute and the
-// environment variable to set.
+// environment variable to set; provider attributes not known yet fail the call only when it needs them.
 func (d *providerData) ClientFor(id types.Int64) (*greenwaba.Client, int64, diag.Diagnostics) {
-	account, token, diags := d.resolve(id, false)
+	cred, diags := d.resolve(id, false)
 	if diags.HasError() {
-		return nil, account, diags
+		return nil, cred.id, diags
 	}
 
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if c, ok := d.clients[account]; ok {
-		return c, account, diags
+	if c, ok := d.clients[cred.id]; ok {
+		return c, cred.id, diags
 	}
 	c, err := greenwaba.New(greenwaba.Config{
 		APIURL:         d.apiURL,
-		IDInstance:     account,
-		Token:          token,
+		IDInstance:     cred.id,
+		Token:          cred.token,
+		TokenSource:    cred.source,
 		HTTPClient:     d.httpClient,
 		RequestTimeout: d.requestTimeout,
 		UserAgent:      d.userAgent,
@@ -397,11 +397,19 @@ func (d *providerData) ClientFor(id types.Int64) (*greenwaba.Client, int64, diag
 		Log:            d.log,
 	})
 	if err != nil {
-		diags.AddError("Cannot reach GreenWaba instance "+strconv.FormatInt(account, 10), err.Error())
-		return nil, account, diags
+		diags.AddError("Cannot reach GreenWaba instance "+strconv.FormatInt(cred.id, 10), err.Error())
+		return nil, cred.id, diags
 	}
-	d.clients[account] = c
-	return c, account, diags
+	d.clients[cred.id] = c
+	// Said once per account: every later call reuses this client and its settings.
+	if defaulted := d.unknownOf("request_timeout", "max_retries"); len(defaulted) > 0 {
+		diags.AddWarning("GreenWaba provider settings not known yet",
+			fmt.Sprintf("The provider's %s %s only known after apply, so the calls to GreenWaba instance %d made "+
+				"during this plan use the default (request_timeout %s, max_retries %d). The apply uses the "+
+				"configured values.", joinNames(defaulted), isOrAre(defaulted), cred.id,
+				greenwaba.DefaultRequestTimeout, greenwaba.DefaultMaxRetries))
+	}
+	return c, cred.id, diags
 }
 
 // clientRetry maps max_retries onto the client's policy, where 0 means "the default" and a negative value none.
@@ -413,55 +421,123 @@ func (d *providerData) clientRetry() greenwaba.RetryPolicy {
 	return r
 }
 
-// resolve finds the account and its token. With allowUnknown, credentials not known yet pass.
-func (d *providerData) resolve(id types.Int64, allowUnknown bool) (int64, string, diag.Diagnostics) {
+// credential is an account and its API token, with where the token came from, in the words of the
+// configuration, for the client's 401 message.
+type credential struct {
+	id     int64
+	token  string
+	source string
+}
+
+// resolve finds the account and its token. A provider attribute that is not known yet (plan time) fails the
+// call only when the account or its token depend on it; with allowUnknown, it never does.
+func (d *providerData) resolve(id types.Int64, allowUnknown bool) (credential, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if !allowUnknown && len(d.unknown) > 0 {
-		diags.AddError("GreenWaba provider settings not known yet",
-			fmt.Sprintf("The provider attributes %s depend on values that are only known after apply, so "+
-				"GreenWaba cannot be called yet. Set them from values known at plan time (variables, "+
-				"environment variables) or apply the resources they depend on first (-target).",
-				strings.Join(d.unknown, ", ")))
-		return 0, "", diags
+	cred := credential{id: id.ValueInt64()}
+	// notKnown is the answer when the call needs the provider attributes names.
+	notKnown := func(names ...string) (credential, diag.Diagnostics) {
+		if !allowUnknown {
+			verb, obj, subj, comes := "depends", "it", "it", "comes"
+			if len(names) > 1 {
+				verb, obj, subj, comes = "depend", "them", "they", "come"
+			}
+			diags.AddError("GreenWaba provider settings not known yet",
+				fmt.Sprintf("The provider's %s %s on values that are only known after apply, and calling "+
+					"GreenWaba%s needs %s, so it cannot be called yet. Set %s from values known at plan time "+
+					"(variables, environment variables), or apply first (-target) the resources %s %s from.",
+					joinNames(names), verb, forInstance(cred.id), obj, obj, subj, comes))
+		}
+		return cred, diags
+	}
+	if d.isUnknown("api_url") && !allowUnknown {
+		return notKnown("api_url")
 	}
 
-	account := id.ValueInt64()
 	if id.IsNull() {
 		if d.isUnknown("id_instance") {
-			return 0, "", diags
+			return notKnown("id_instance")
 		}
 		if d.defaultID == 0 {
 			diags.AddError("No GreenWaba account",
 				fmt.Sprintf("No account to manage: set id_instance on this resource or data source, or on the "+
 					"provider (or the %s environment variable).", envIDInstance))
-			return 0, "", diags
+			return cred, diags
 		}
-		account = d.defaultID
+		cred.id = d.defaultID
 	}
 
-	if token, ok := d.tokens[account]; ok {
-		return account, token, diags
+	// An entry of instance_tokens wins over api_token_instance, so while the map is not known no token is.
+	if d.isUnknown("instance_tokens") {
+		return notKnown("instance_tokens")
 	}
-	if account == d.defaultID && d.defaultToken != "" {
-		return account, d.defaultToken, diags
+	if token, ok := d.tokens[cred.id]; ok {
+		cred.token = token
+		cred.source = fmt.Sprintf("instance_tokens[%q]", strconv.FormatInt(cred.id, 10))
+		if d.tokensFromEnv {
+			cred.source = fmt.Sprintf("%s[%q]", envInstanceTokens, strconv.FormatInt(cred.id, 10))
+		}
+		return cred, diags
 	}
-	if allowUnknown && (d.isUnknown("instance_tokens") || d.isUnknown("api_token_instance") || d.isUnknown("id_instance")) {
-		return account, "", diags
+	// Not in instance_tokens: api_token_instance serves the provider's own account, which may be this one.
+	switch {
+	case d.isUnknown("id_instance") && d.isUnknown("api_token_instance"):
+		return notKnown("id_instance", "api_token_instance")
+	case d.isUnknown("id_instance"):
+		return notKnown("id_instance")
+	case cred.id == d.defaultID && d.isUnknown("api_token_instance"):
+		return notKnown("api_token_instance")
+	case cred.id == d.defaultID && d.defaultToken != "":
+		cred.token = d.defaultToken // the client's 401 message names api_token_instance and its variable
+		return cred, diags
 	}
 
 	var detail string
-	if account == d.defaultID {
+	if cred.id == d.defaultID {
 		detail = fmt.Sprintf("No API token for GreenWaba instance %d: set api_token_instance on the provider "+
 			"(or the %s environment variable), or add \"%d\" to instance_tokens (or %s).",
-			account, envAPIToken, account, envInstanceTokens)
+			cred.id, envAPIToken, cred.id, envInstanceTokens)
 	} else {
 		detail = fmt.Sprintf("No API token for GreenWaba instance %d: add \"%d\" to the provider's "+
 			"instance_tokens (or the %s environment variable), or set the provider's id_instance (or %s) to %d "+
 			"and api_token_instance (or %s) to its token.",
-			account, account, envInstanceTokens, envIDInstance, account, envAPIToken)
+			cred.id, cred.id, envInstanceTokens, envIDInstance, cred.id, envAPIToken)
 	}
 	diags.AddError("Missing GreenWaba API token", detail)
-	return account, "", diags
+	return cred, diags
+}
+
+// unknownOf lists those of names that were not known when the provider was configured.
+func (d *providerData) unknownOf(names ...string) []string {
+	var out []string
+	for _, n := range names {
+		if d.isUnknown(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// joinNames lists attribute names for a message: "a", "a and b".
+func joinNames(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+func isOrAre(names []string) string {
+	if len(names) == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+// forInstance is " instance N" for a known account and "" before the account is known.
+func forInstance(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return " instance " + strconv.FormatInt(id, 10)
 }
 
 // log routes the client's log events into tflog. The client never logs tokens; masking them here as well means

@@ -24,7 +24,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/greenwaba"
@@ -52,8 +54,8 @@ var testAccProtoV6ProviderFactoriesWithEcho = map[string]func() (tfprotov6.Provi
 	"echo":      echoprovider.NewProviderServer(),
 }
 
-// terraformCLI runs the terraform binary in dir against this provider served in-process, as the test harness
-// does, for tests of what Terraform prints rather than of the JSON plan.
+// terraformCLI runs the terraform binary against this provider served in-process, as the test harness does,
+// for tests of what Terraform prints, or of what each single command does.
 type terraformCLI struct {
 	t   *testing.T
 	bin string
@@ -61,8 +63,24 @@ type terraformCLI struct {
 	env []string
 }
 
-func newTerraformCLI(t *testing.T, dir string) *terraformCLI {
+// newTerraformCLI skips the test unless TF_ACC is set, writes hcl as the root module of a new directory
+// (with the provider's required_providers) and runs terraform init there.
+func newTerraformCLI(t *testing.T, hcl string) *terraformCLI {
 	t.Helper()
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
+	}
+	dir := t.TempDir()
+	hcl = `
+terraform {
+  required_providers {
+    greenwaba = { source = "greenwaba/greenwaba" }
+  }
+}
+` + hcl
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if bin == "" {
 		var err error
@@ -107,9 +125,11 @@ func newTerraformCLI(t *testing.T, dir string) *terraformCLI {
 	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &terraformCLI{t: t, bin: bin, dir: dir, env: append(os.Environ(),
+	tf := &terraformCLI{t: t, bin: bin, dir: dir, env: append(os.Environ(),
 		"TF_REATTACH_PROVIDERS="+string(providers), "TF_CLI_CONFIG_FILE="+cliConfig,
 		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")}
+	tf.run("init", "-no-color")
+	return tf
 }
 
 // run runs terraform with args and returns what it printed; it fails the test when terraform fails.
@@ -336,6 +356,7 @@ func TestAccProvider_traceLogNeverContainsTokens(t *testing.T) {
 
 	cfg := providerConfig(baseURL, id, apiToken)
 	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowWriteOnly,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -473,21 +494,22 @@ func TestResolveAccount(t *testing.T) {
 		tokens:       map[int64]string{1101000002: "fleet-token", 1101000001: "fleet-wins"},
 	}
 	cases := []struct {
-		name      string
-		id        types.Int64
-		wantID    int64
-		wantToken string
-		wantErr   string
+		name       string
+		id         types.Int64
+		wantID     int64
+		wantToken  string
+		wantSource string
+		wantErr    string
 	}{
-		{"null means the provider's account; instance_tokens wins", types.Int64Null(), 1101000001, "fleet-wins", ""},
-		{"fleet account", types.Int64Value(1101000002), 1101000002, "fleet-token", ""},
-		{"unknown account", types.Int64Value(1101000003), 1101000003, "", `add "1101000003" to the provider's instance_tokens (or the GREENWABA_INSTANCE_TOKENS environment variable)`},
+		{"null means the provider's account; instance_tokens wins", types.Int64Null(), 1101000001, "fleet-wins", `instance_tokens["1101000001"]`, ""},
+		{"fleet account", types.Int64Value(1101000002), 1101000002, "fleet-token", `instance_tokens["1101000002"]`, ""},
+		{"unknown account", types.Int64Value(1101000003), 1101000003, "", "", `add "1101000003" to the provider's instance_tokens (or the GREENWABA_INSTANCE_TOKENS environment variable)`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			id, token, diags := data.resolve(tc.id, false)
-			if id != tc.wantID || token != tc.wantToken {
-				t.Errorf("resolve = %d, %q; want %d, %q", id, token, tc.wantID, tc.wantToken)
+			cred, diags := data.resolve(tc.id, false)
+			if cred.id != tc.wantID || cred.token != tc.wantToken || cred.source != tc.wantSource {
+				t.Errorf("resolve = %d, %q, %q; want %d, %q, %q", cred.id, cred.token, cred.source, tc.wantID, tc.wantToken, tc.wantSource)
 			}
 			if got := diagsText(diags); !strings.Contains(got, tc.wantErr) || (tc.wantErr == "") != !diags.HasError() {
 				t.Errorf("diagnostics %q, want one containing %q", got, tc.wantErr)
@@ -496,16 +518,87 @@ func TestResolveAccount(t *testing.T) {
 	}
 
 	onlyDefault := &providerData{defaultID: 1101000001, tokens: map[int64]string{}}
-	if _, _, diags := onlyDefault.resolve(types.Int64Null(), false); !strings.Contains(diagsText(diags), "set api_token_instance on the provider (or the GREENWABA_API_TOKEN_INSTANCE environment variable)") {
+	if _, diags := onlyDefault.resolve(types.Int64Null(), false); !strings.Contains(diagsText(diags), "set api_token_instance on the provider (or the GREENWABA_API_TOKEN_INSTANCE environment variable)") {
 		t.Errorf("missing default token: %q", diagsText(diags))
 	}
-
-	notYet := &providerData{tokens: map[int64]string{}, unknown: []string{"api_token_instance"}}
-	if diags := notYet.CheckAccount(types.Int64Value(1101000001)); diags.HasError() {
-		t.Errorf("a token not known at plan time must not fail the plan: %q", diagsText(diags))
+	// The provider's own token keeps the client's default 401 advice, api_token_instance or its variable.
+	onlyDefault.defaultToken = "default-token"
+	if cred, diags := onlyDefault.resolve(types.Int64Null(), false); diags.HasError() || cred.token != "default-token" || cred.source != "" {
+		t.Errorf("default token: %+v, %q", cred, diagsText(diags))
 	}
-	if _, _, diags := notYet.resolve(types.Int64Value(1101000001), false); !strings.Contains(diagsText(diags), "api_token_instance depend on values that are only known after apply") {
-		t.Errorf("calling the API with an unknown token: %q", diagsText(diags))
+	fromEnv := &providerData{tokens: map[int64]string{1101000002: "fleet-token"}, tokensFromEnv: true}
+	if cred, _ := fromEnv.resolve(types.Int64Value(1101000002), false); cred.source != `GREENWABA_INSTANCE_TOKENS["1101000002"]` {
+		t.Errorf("a token from the environment variable has source %q", cred.source)
+	}
+}
+
+// TestResolveAccount_unknownProviderAttributesFailOnlyCallsThatNeedThem covers plan time, when provider
+// attributes can depend on resources not applied yet.
+func TestResolveAccount_unknownProviderAttributesFailOnlyCallsThatNeedThem(t *testing.T) {
+	const own, fleet = 1101000001, 1101000002
+	known := func(unknown ...string) *providerData {
+		d := &providerData{defaultID: own, defaultToken: "own-token", tokens: map[int64]string{fleet: "fleet-token"}, unknown: unknown}
+		for _, name := range unknown {
+			switch name {
+			case "id_instance":
+				d.defaultID = 0
+			case "api_token_instance":
+				d.defaultToken = ""
+			case "instance_tokens":
+				d.tokens = map[int64]string{}
+			}
+		}
+		return d
+	}
+	cases := []struct {
+		name    string
+		unknown []string
+		id      types.Int64
+		wantErr string // "" when the call can go ahead
+	}{
+		{"max_retries and request_timeout take their defaults", []string{"request_timeout", "max_retries"}, types.Int64Null(), ""},
+		{"api_url is needed by every call", []string{"api_url"}, types.Int64Value(fleet), "The provider's api_url depends on values that are only known after apply, and calling GreenWaba instance 1101000002 needs it"},
+		{"id_instance is needed to default the account", []string{"id_instance"}, types.Int64Null(), "The provider's id_instance depends on values"},
+		{"id_instance is not needed by a fleet account", []string{"id_instance"}, types.Int64Value(fleet), ""},
+		{"id_instance may name an account outside instance_tokens", []string{"id_instance"}, types.Int64Value(1101000003), "The provider's id_instance depends on values"},
+		{"api_token_instance is not needed by a fleet account", []string{"api_token_instance"}, types.Int64Value(fleet), ""},
+		{"api_token_instance is needed by the provider's account", []string{"api_token_instance"}, types.Int64Null(), "The provider's api_token_instance depends on values"},
+		{"both", []string{"id_instance", "api_token_instance"}, types.Int64Value(1101000003), "The provider's id_instance and api_token_instance depend on values"},
+		{"instance_tokens may hold any account's token", []string{"instance_tokens"}, types.Int64Null(), "The provider's instance_tokens depends on values"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := known(tc.unknown...)
+			_, diags := d.resolve(tc.id, false)
+			if got := diagsText(diags); (tc.wantErr == "") != !diags.HasError() || !strings.Contains(got, tc.wantErr) {
+				t.Errorf("resolve: %q, want an error containing %q", got, tc.wantErr)
+			}
+			// At plan time (CheckAccount) a value that is merely not known yet is never an error.
+			if diags := d.CheckAccount(tc.id); diags.HasError() {
+				t.Errorf("CheckAccount: %q", diagsText(diags))
+			}
+		})
+	}
+}
+
+// TestClientFor_unknownRequestSettingsUseDefaultsAndSaySoOnce proves a plan-time call goes ahead with the
+// client's defaults, warning once per account.
+func TestClientFor_unknownRequestSettingsUseDefaultsAndSaySoOnce(t *testing.T) {
+	d := &providerData{
+		apiURL: "http://127.0.0.1:1", defaultID: 1101000001, defaultToken: "own-token",
+		tokens: map[int64]string{}, clients: map[int64]*greenwaba.Client{},
+		unknown: []string{"max_retries"}, requestTimeout: greenwaba.DefaultRequestTimeout,
+		retry: greenwaba.RetryPolicy{MaxRetries: greenwaba.DefaultMaxRetries},
+	}
+	c, id, diags := d.ClientFor(types.Int64Null())
+	if c == nil || id != 1101000001 || diags.HasError() {
+		t.Fatalf("ClientFor = %v, %d, %q", c, id, diagsText(diags))
+	}
+	if diags.WarningsCount() != 1 || !strings.Contains(diagsText(diags), "The provider's max_retries is only known after apply") {
+		t.Errorf("want one warning naming max_retries, got %q", diagsText(diags))
+	}
+	if _, _, diags := d.ClientFor(types.Int64Null()); len(diags) != 0 {
+		t.Errorf("the second call for the same account says again: %q", diagsText(diags))
 	}
 }
 
@@ -567,4 +660,84 @@ func TestProviderDataFrom(t *testing.T) {
 	if _, diags := providerDataFrom("not provider data"); !strings.Contains(diagsText(diags), "Expected *providerData, got string") {
 		t.Errorf("wrong type: %q", diagsText(diags))
 	}
+}
+
+// TestAccProvider_settingsUnknownAtPlanBlockOnlyCallsThatNeedThem feeds provider attributes from a
+// terraform_data output, which is unknown until apply. A refresh and a data source read at plan time go ahead
+// when what they need is known; a read that needs the unknown id_instance says so.
+func TestAccProvider_settingsUnknownAtPlanBlockOnlyCallsThatNeedThem(t *testing.T) {
+	srv, baseURL := newTestMock(t)
+	const id, token = int64(1101000911), "unknown0token0aa11bb22cc33dd44ee55ff66aa77bb88cc9"
+	if err := srv.CreateInstance(id, token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Enqueue(id, json.RawMessage(incomingMessageBody)); err != nil {
+		t.Fatal(err)
+	}
+	// provider is the provider block with idInstance, requestTimeout and maxRetries as HCL expressions.
+	provider := func(idInstance, requestTimeout, maxRetries string) string {
+		return fmt.Sprintf(`
+provider "greenwaba" {
+  api_url         = %q
+  id_instance     = %s
+  instance_tokens = { "1101000911" = %q }
+  request_timeout = %s
+  max_retries     = %s
+}
+
+resource "greenwaba_webhook_settings" "this" {
+  id_instance      = 1101000911
+  incoming_webhook = true
+}
+
+data "greenwaba_notification" "head" {
+  id_instance = 1101000911
+}
+`, baseURL, idInstance, token, requestTimeout, maxRetries)
+	}
+	// later's output, and so every provider attribute set from it, is unknown until apply whenever rev changes.
+	later := func(rev int) string {
+		return fmt.Sprintf(`
+resource "terraform_data" "later" {
+  input = { id = 1101000911, timeout = "5s", retries = 2, rev = %d }
+}
+`, rev)
+	}
+	receives := func() int { return countRequests(t, srv, id, "receiveNotification") }
+	var before int
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: provider(`1101000911`, `"5s"`, `2`)},
+			{
+				PreConfig: func() { before = receives() },
+				Config:    later(1) + provider(`1101000911`, `terraform_data.later.output.timeout`, `terraform_data.later.output.retries`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(settingsAddr, plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("terraform_data.later", plancheck.ResourceActionCreate),
+				}},
+				Check: func(*terraform.State) error {
+					if receives() == before {
+						return fmt.Errorf("the data source was not read")
+					}
+					return nil
+				},
+			},
+			{
+				// Not for the account the resource and data source name: only id_instance is unknown.
+				Config: later(2) + provider(`terraform_data.later.output.id`, `"5s"`, `2`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(settingsAddr, plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("terraform_data.later", plancheck.ResourceActionUpdate),
+				}},
+			},
+			{
+				// A data source that leaves its account to the provider needs id_instance.
+				Config: later(3) + provider(`terraform_data.later.output.id`, `"5s"`, `2`) + `
+data "greenwaba_notification" "default_account" {}
+`,
+				ExpectError: phrase("The provider's id_instance depends on values that are only known after apply"),
+			},
+		},
+	})
 }

@@ -3,12 +3,14 @@ package provider
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -23,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -46,6 +49,14 @@ const (
 
 	// privateTokenKey is the private-state key of the write-only token's fingerprint.
 	privateTokenKey = "webhook_url_token_wo"
+	// fingerprintSaltBytes is the length of the random salt of each resource's token fingerprint.
+	fingerprintSaltBytes = 32
+
+	// importWriteOnlySuffix ends the import ID of an account whose configuration uses webhook_url_token_wo.
+	importWriteOnlySuffix = ":write-only"
+	// importedRevision is webhook_url_token_wo_revision after such an import: the provider has not sent the
+	// token yet.
+	importedRevision = 0
 )
 
 // NewWebhookSettingsResource returns the greenwaba_webhook_settings resource.
@@ -69,7 +80,8 @@ type webhookSettingsModel struct {
 	Timeouts                  timeouts.Value `tfsdk:"timeouts"`
 }
 
-// writeOnly reports whether the state m describes was written in write-only mode: only then is the revision set.
+// writeOnly reports whether the state m describes is in write-only mode, written so or imported with
+// importWriteOnlySuffix: only then is the revision set.
 func (m *webhookSettingsModel) writeOnly() bool { return !m.WebhookURLTokenWORevision.IsNull() }
 
 // settingsUpdate is every managed setting with the values of m and the given token.
@@ -113,7 +125,12 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 			"5 minutes.\n\n" +
 			"**Destroying this resource does not delete the account.** It writes a new account's settings back: no " +
 			"webhook URL (notifications go to the HTTP API queue), no token, every notification switched off; and " +
-			"waits for them to show.",
+			"waits for them to show.\n\n" +
+			"**Import** by the account's `idInstance` (`1101000001`), or, when the configuration uses " +
+			"`webhook_url_token_wo`, by `<idInstance>" + importWriteOnlySuffix + "` (`1101000001" +
+			importWriteOnlySuffix + "`): the account's token then never enters the state or the plan, and the plan " +
+			"after the import is empty when `webhook_url_token_wo` matches it. A plain `idInstance` import reads " +
+			"the token into `webhook_url_token`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The account's `idInstance`, as a string.",
@@ -155,10 +172,12 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 			"webhook_url_token_wo": schema.StringAttribute{
 				MarkdownDescription: "Write-only form of `webhook_url_token` (Terraform 1.11 and later): the token is " +
 					"sent to GreenWaba but never stored in the plan or the state, and it may come from an ephemeral " +
-					"value. The provider keeps a keyed SHA-256 fingerprint of the account's token in the resource's " +
-					"private state, so a new value here, or a change of the token in the console, is planned as an " +
-					"update (`webhook_url_token_wo_revision` goes up) without bumping anything. Once in use, moving " +
-					"back to `webhook_url_token` is refused, because it would put the token in the state.",
+					"value. The provider keeps a salted fingerprint of the account's token (HMAC-SHA256 keyed with a " +
+					"random 32-byte salt made for this resource) in the resource's private state, so a new value here, or a " +
+					"change of the token in the console, is planned as an update (`webhook_url_token_wo_revision` " +
+					"goes up) without bumping anything. Once in use, moving back to `webhook_url_token` is refused, " +
+					"because it would put the token in the state. Import with the ID `<idInstance>" +
+					importWriteOnlySuffix + "` so that the import does not read the token into the state either.",
 				Optional:  true,
 				Sensitive: true,
 				WriteOnly: true,
@@ -181,30 +200,17 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 				MarkdownDescription: "Set only while `webhook_url_token_wo` is in use: a counter that goes up by one " +
 					"in every plan that will apply the write-only token, because it differs from the account's token at " +
 					"the last refresh (a new value, or a change made in the console), because " +
-					"`webhook_url_token_wo_version` changed, or because the token could not be checked (first plan " +
-					"after an import). It shows in a plan that the token will be sent, without showing the token.",
+					"`webhook_url_token_wo_version` changed (setting it for the first time after an import counts), " +
+					"or because the token could not be checked. `0` after an import with `<idInstance>" +
+					importWriteOnlySuffix + "`, until the token is first sent. It shows in a plan that the token will " +
+					"be sent, without showing the token.",
 				Computed: true,
 			},
-			"incoming_webhook": schema.BoolAttribute{
-				MarkdownDescription: "Notify incoming messages and files (`incomingWebhook`). Defaults to `false`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-			},
-			"outgoing_webhook": schema.BoolAttribute{
-				MarkdownDescription: "Notify the status of sent messages (`outgoingWebhook`). GreenWaba always sends " +
-					"some statuses, such as `failed`. Defaults to `false`.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(false),
-			},
-			"outgoing_api_message_webhook": schema.BoolAttribute{
-				MarkdownDescription: "Notify messages sent through the API (`outgoingAPIMessageWebhook`). Defaults to " +
-					"`false`.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(false),
-			},
+			"incoming_webhook": switchAttribute("Notify incoming messages and files (`incomingWebhook`)."),
+			"outgoing_webhook": switchAttribute("Notify the status of sent messages (`outgoingWebhook`). GreenWaba " +
+				"always sends some statuses, such as `failed`."),
+			"outgoing_api_message_webhook": switchAttribute("Notify messages sent through the API " +
+				"(`outgoingAPIMessageWebhook`)."),
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
 				Create: true, Read: true, Update: true, Delete: true,
 				CreateDescription: "How long create may take, writing and waiting for GreenWaba to apply the " +
@@ -214,6 +220,16 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 				ReadDescription:   "How long a refresh may take, retries included. Defaults to `\"5m\"`.",
 			}),
 		},
+	}
+}
+
+// switchAttribute is a notification switch: a bool that is off on a new account, and so by default.
+func switchAttribute(description string) schema.BoolAttribute {
+	return schema.BoolAttribute{
+		MarkdownDescription: description + " Defaults to `false`.",
+		Optional:            true,
+		Computed:            true,
+		Default:             booldefault.StaticBool(false),
 	}
 }
 
@@ -268,8 +284,8 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 			"This account's token is managed with webhook_url_token_wo, which keeps it out of the Terraform state. "+
 				"Setting webhook_url_token would store it in the state again, so the provider refuses. Keep "+
 				"webhook_url_token_wo; or, if the token really should be in the state, remove the resource from the "+
-				"state (terraform state rm, or a removed block) and import it again with webhook_url_token in the "+
-				"configuration.")
+				"state (terraform state rm, or a removed block) and import it again by its idInstance alone "+
+				"(without "+importWriteOnlySuffix+") with webhook_url_token in the configuration.")
 		return
 	}
 
@@ -288,8 +304,9 @@ type privateGetter interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 }
 
-// privateSetter writes private state.
-type privateSetter interface {
+// privateState reads and writes private state.
+type privateState interface {
+	privateGetter
 	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
@@ -305,49 +322,79 @@ func planRevision(ctx context.Context, private privateGetter, state, plan, confi
 		return next, nil
 	}
 	known, diags := readFingerprint(ctx, private)
-	if diags.HasError() || known == "" {
-		return next, diags
-	}
-	if !hmac.Equal([]byte(known), []byte(tokenFingerprint(plan.IDInstance.ValueInt64(), config.WebhookURLTokenWO.ValueString()))) {
+	if diags.HasError() || !known.matches(config.WebhookURLTokenWO.ValueString()) {
 		return next, diags
 	}
 	return state.WebhookURLTokenWORevision, diags
 }
 
-// fingerprintRecord is the private-state value under privateTokenKey.
+// fingerprintRecord is the private-state value under privateTokenKey: an HMAC-SHA256 of the account's token
+// keyed with a random salt that the resource makes once and keeps, so that a fingerprint cannot be looked up
+// in a precomputed table nor compared with another resource's.
 type fingerprintRecord struct {
-	HMACSHA256 string `json:"hmac_sha256"`
+	Salt       string `json:"salt"`                  // hex
+	HMACSHA256 string `json:"hmac_sha256,omitempty"` // hex; none outside write-only mode
 }
 
-// tokenFingerprint is an HMAC-SHA256 of token keyed with the account, so equal tokens of different accounts
-// do not share a fingerprint.
-func tokenFingerprint(idInstance int64, token string) string {
-	mac := hmac.New(sha256.New, []byte("greenwaba webhook_url_token "+strconv.FormatInt(idInstance, 10)))
+// salt is the record's salt, or nil when it has none of the right length (a record from before salts).
+func (rec fingerprintRecord) salt() []byte {
+	salt, err := hex.DecodeString(rec.Salt)
+	if err != nil || len(salt) != fingerprintSaltBytes {
+		return nil
+	}
+	return salt
+}
+
+// matches reports whether the record is the fingerprint of token.
+func (rec fingerprintRecord) matches(token string) bool {
+	salt := rec.salt()
+	return salt != nil && rec.HMACSHA256 != "" &&
+		hmac.Equal([]byte(rec.HMACSHA256), []byte(tokenFingerprint(salt, token)))
+}
+
+// tokenFingerprint is the hex HMAC-SHA256 of token keyed with salt.
+func tokenFingerprint(salt []byte, token string) string {
+	mac := hmac.New(sha256.New, salt)
 	mac.Write([]byte(token))
 	return hex.EncodeToString(mac.Sum(nil))
 }
 
-func readFingerprint(ctx context.Context, private privateGetter) (string, diag.Diagnostics) {
-	raw, diags := private.GetKey(ctx, privateTokenKey)
-	if diags.HasError() || len(raw) == 0 {
-		return "", diags
-	}
+// readFingerprint returns the record in private state; an absent or unreadable one is empty, which matches
+// no token, so the token is sent again.
+func readFingerprint(ctx context.Context, private privateGetter) (fingerprintRecord, diag.Diagnostics) {
 	var rec fingerprintRecord
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		// Unreadable: treated as unknown, so the token is sent again.
-		return "", diags
+	raw, diags := private.GetKey(ctx, privateTokenKey)
+	if diags.HasError() || len(raw) == 0 || json.Unmarshal(raw, &rec) != nil {
+		return fingerprintRecord{}, diags
 	}
-	return rec.HMACSHA256, diags
+	return rec, diags
 }
 
-// storeFingerprint records the account's token in write-only mode and forgets it otherwise.
-func storeFingerprint(ctx context.Context, private privateSetter, writeOnly bool, idInstance int64, token string) diag.Diagnostics {
-	if !writeOnly {
-		return private.SetKey(ctx, privateTokenKey, nil)
+// storeFingerprint records the fingerprint of the account's token in write-only mode and forgets it
+// otherwise. The resource's salt is made on first use and kept from then on.
+func storeFingerprint(ctx context.Context, private privateState, writeOnly bool, token string) diag.Diagnostics {
+	rec, diags := readFingerprint(ctx, private)
+	if diags.HasError() {
+		return diags
 	}
-	raw, err := json.Marshal(fingerprintRecord{HMACSHA256: tokenFingerprint(idInstance, token)})
+	salt := rec.salt()
+	switch {
+	case !writeOnly && salt == nil:
+		return private.SetKey(ctx, privateTokenKey, nil)
+	case !writeOnly:
+		rec = fingerprintRecord{Salt: rec.Salt}
+	default:
+		if salt == nil {
+			salt = make([]byte, fingerprintSaltBytes)
+			if _, err := rand.Read(salt); err != nil {
+				diags.AddError("Cannot record the webhook token fingerprint", "Reading random bytes for its salt: "+err.Error())
+				return diags
+			}
+		}
+		rec = fingerprintRecord{Salt: hex.EncodeToString(salt), HMACSHA256: tokenFingerprint(salt, token)}
+	}
+	raw, err := json.Marshal(rec)
 	if err != nil {
-		var diags diag.Diagnostics
 		diags.AddError("Cannot record the webhook token fingerprint", err.Error())
 		return diags
 	}
@@ -375,98 +422,46 @@ func plainTokenState(live string, prior types.String) types.String {
 }
 
 func (r *webhookSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan, config webhookSettingsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	timeout, diags := plan.Timeouts.Create(ctx, defaultApplyTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	// Nothing is saved on failure: the next apply creates again, and writes only what still differs.
-	resp.Diagnostics.Append(r.applyPlan(ctx, "create", timeout, &plan, &config, false, resp.Private)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.apply(ctx, "create", req.Plan, req.Config, nil, resp.Private, &resp.State)...)
 }
 
-func (r *webhookSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+func (r *webhookSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var state webhookSettingsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, id, diags := r.client(state.IDInstance)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	live, err := client.GetSettings(ctx)
-	if greenwaba.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("GreenWaba account not found",
-			fmt.Sprintf("GreenWaba no longer knows instance %d (HTTP 403), so its webhook settings were removed "+
-				"from the state. If the account was deleted, remove the resource from the configuration; if it "+
-				"still exists, check the provider's credentials for it. Otherwise the next apply creates the "+
-				"settings again.", id))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the webhook settings", err.Error())
-		return
-	}
-
-	state.ID = types.StringValue(strconv.FormatInt(id, 10))
-	state.IDInstance = types.Int64Value(id)
-	state.WebhookURL = types.StringValue(live.WebhookURL)
-	state.IncomingWebhook = types.BoolValue(live.IncomingWebhook)
-	state.OutgoingWebhook = types.BoolValue(live.OutgoingWebhook)
-	state.OutgoingAPIMessageWebhook = types.BoolValue(live.OutgoingAPIMessageWebhook)
-	if !state.writeOnly() {
-		// GreenWaba echoes the token (D9); in plain mode the state holds it, so console edits show as drift.
-		state.WebhookURLToken = plainTokenState(live.WebhookURLToken, state.WebhookURLToken)
-	}
-	resp.Diagnostics.Append(storeFingerprint(ctx, resp.Private, state.writeOnly(), id, live.WebhookURLToken)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-func (r *webhookSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state, config webhookSettingsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	timeout, diags := plan.Timeouts.Update(ctx, defaultApplyTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// A new webhook_url_token_wo_version asks for the token to be sent even if the account has it.
-	resend := plan.writeOnly() && state.writeOnly() && !plan.WebhookURLTokenWOVersion.Equal(state.WebhookURLTokenWOVersion)
 	// On failure the prior state stays; the next refresh shows what the account has.
-	resp.Diagnostics.Append(r.applyPlan(ctx, "update", timeout, &plan, &config, resend, resp.Private)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.apply(ctx, "update", req.Plan, req.Config, &state, resp.Private, &resp.State)...)
 }
 
-// applyPlan brings the account to the planned settings within timeout, then completes plan as the new state
-// and records the token's fingerprint. op names the timeouts entry in errors.
-func (r *webhookSettingsResource) applyPlan(ctx context.Context, op string, timeout time.Duration, plan, config *webhookSettingsModel, resend bool, private privateSetter) diag.Diagnostics {
-	client, id, diags := r.client(plan.IDInstance)
+// apply brings the account to the plan for op, "create" (prior is nil) or "update" (prior is the state),
+// within that operation's timeout; then it records the token's fingerprint and sets newState.
+func (r *webhookSettingsResource) apply(ctx context.Context, op string, planned tfsdk.Plan, cfg tfsdk.Config, prior *webhookSettingsModel, private privateState, newState *tfsdk.State) diag.Diagnostics {
+	var plan, config webhookSettingsModel
+	diags := planned.Get(ctx, &plan)
+	diags.Append(cfg.Get(ctx, &config)...)
+	if diags.HasError() {
+		return diags
+	}
+	timeoutOf, resend := plan.Timeouts.Create, false
+	if prior != nil {
+		timeoutOf = plan.Timeouts.Update
+		// A new webhook_url_token_wo_version asks for the token to be sent even if the account has it.
+		resend = plan.writeOnly() && prior.writeOnly() && !plan.WebhookURLTokenWOVersion.Equal(prior.WebhookURLTokenWOVersion)
+	}
+	timeout, d := timeoutOf(ctx, defaultApplyTimeout)
+	diags.Append(d...)
+	client, id, d := r.client(plan.IDInstance)
+	diags.Append(d...)
 	if diags.HasError() {
 		return diags
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	token := desiredToken(plan, config)
+	token := desiredToken(&plan, &config)
 	ctx = maskSecrets(ctx, token)
 	if err := converge(ctx, client, plan.settingsUpdate(token), resend); err != nil {
 		diags.Append(applyErrorDiag(err, op, timeout))
@@ -474,48 +469,117 @@ func (r *webhookSettingsResource) applyPlan(ctx context.Context, op string, time
 	}
 	plan.IDInstance = types.Int64Value(id)
 	plan.ID = types.StringValue(strconv.FormatInt(id, 10))
-	diags.Append(storeFingerprint(ctx, private, plan.writeOnly(), id, token)...)
+	diags.Append(storeFingerprint(ctx, private, plan.writeOnly(), token)...)
+	diags.Append(newState.Set(ctx, &plan)...)
 	return diags
+}
+
+func (r *webhookSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state webhookSettingsModel
+	resp.Diagnostics.Append(r.withAccount(ctx, req.State, &state, timeouts.Value.Read, defaultReadTimeout,
+		func(ctx context.Context, client *greenwaba.Client, id int64, _ time.Duration) diag.Diagnostics {
+			var diags diag.Diagnostics
+			live, err := client.GetSettings(ctx)
+			if greenwaba.IsNotFound(err) {
+				diags.AddWarning("GreenWaba account not found",
+					fmt.Sprintf("GreenWaba no longer knows instance %d (HTTP 403), so its webhook settings were "+
+						"removed from the state. If the account was deleted, remove the resource from the "+
+						"configuration; if it still exists, check the provider's credentials for it. Otherwise the "+
+						"next apply creates the settings again.", id))
+				resp.State.RemoveResource(ctx)
+				return diags
+			}
+			if err != nil {
+				diags.AddError("Cannot read the webhook settings", err.Error())
+				return diags
+			}
+
+			state.ID = types.StringValue(strconv.FormatInt(id, 10))
+			state.IDInstance = types.Int64Value(id)
+			state.WebhookURL = types.StringValue(live.WebhookURL)
+			state.IncomingWebhook = types.BoolValue(live.IncomingWebhook)
+			state.OutgoingWebhook = types.BoolValue(live.OutgoingWebhook)
+			state.OutgoingAPIMessageWebhook = types.BoolValue(live.OutgoingAPIMessageWebhook)
+			if !state.writeOnly() {
+				// GreenWaba echoes the token (D9); in plain mode the state holds it, so console edits show as
+				// drift. In write-only mode (a write-only import included) only its fingerprint is kept.
+				state.WebhookURLToken = plainTokenState(live.WebhookURLToken, state.WebhookURLToken)
+			}
+			diags.Append(storeFingerprint(ctx, resp.Private, state.writeOnly(), live.WebhookURLToken)...)
+			diags.Append(resp.State.Set(ctx, &state)...)
+			return diags
+		})...)
 }
 
 func (r *webhookSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state webhookSettingsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
+	resp.Diagnostics.Append(r.withAccount(ctx, req.State, &state, timeouts.Value.Delete, defaultApplyTimeout,
+		func(ctx context.Context, client *greenwaba.Client, id int64, timeout time.Duration) diag.Diagnostics {
+			var diags diag.Diagnostics
+			err := converge(ctx, client, defaultSettings(), false)
+			switch {
+			case greenwaba.IsNotFound(err):
+				diags.AddWarning("GreenWaba account not found",
+					fmt.Sprintf("GreenWaba no longer knows instance %d (HTTP 403): there were no settings to reset.", id))
+			case err != nil:
+				diags.Append(applyErrorDiag(err, "delete", timeout))
+			}
+			return diags
+		})...)
+}
+
+// timeoutFunc reads one operation's timeout, such as timeouts.Value.Read.
+type timeoutFunc func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics)
+
+// withAccount is how Read and Delete start: it reads the prior state into state, the operation's timeout
+// (opTimeout, def when unset) and the account's client, then runs do with a context bounded by the timeout.
+func (r *webhookSettingsResource) withAccount(ctx context.Context, prior tfsdk.State, state *webhookSettingsModel, opTimeout timeoutFunc, def time.Duration,
+	do func(ctx context.Context, client *greenwaba.Client, id int64, timeout time.Duration) diag.Diagnostics) diag.Diagnostics {
+	diags := prior.Get(ctx, state)
+	if diags.HasError() {
+		return diags
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultApplyTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, id, diags := r.client(state.IDInstance)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	timeout, d := opTimeout(state.Timeouts, ctx, def)
+	diags.Append(d...)
+	client, id, d := r.client(state.IDInstance)
+	diags.Append(d...)
+	if diags.HasError() {
+		return diags
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-
-	err := converge(ctx, client, defaultSettings(), false)
-	switch {
-	case greenwaba.IsNotFound(err):
-		resp.Diagnostics.AddWarning("GreenWaba account not found",
-			fmt.Sprintf("GreenWaba no longer knows instance %d (HTTP 403): there were no settings to reset.", id))
-	case err != nil:
-		resp.Diagnostics.Append(applyErrorDiag(err, "delete", timeout))
-	}
+	diags.Append(do(ctx, client, id, timeout)...)
+	return diags
 }
 
 func (r *webhookSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := parseIDInstance(req.ID)
+	id, writeOnly, err := parseImportID(req.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Import greenwaba_webhook_settings by the account's idInstance, a number such as "+
-				"1101000001: %s.", err))
+				"1101000001, or, when the configuration uses webhook_url_token_wo, by the idInstance followed by "+
+				"%q, such as 1101000001%s, which keeps the account's token out of the state: %s.",
+				importWriteOnlySuffix, importWriteOnlySuffix, err))
 		return
 	}
-	// Read fills in the rest. With no revision in the state it reads in plain mode, storing the account's
-	// token in webhook_url_token: an import cannot know the configuration uses webhook_url_token_wo.
+	// Read fills in the rest. With a revision in the state it reads in write-only mode: only the token's
+	// fingerprint is kept, in private state. Without, it stores the token in webhook_url_token (plain mode).
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(id, 10))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id_instance"), id)...)
+	if writeOnly {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("webhook_url_token_wo_revision"), int64(importedRevision))...)
+	}
+}
+
+// parseImportID parses an import ID: "<idInstance>", or "<idInstance>:write-only" for a configuration that
+// uses webhook_url_token_wo.
+func parseImportID(s string) (id int64, writeOnly bool, err error) {
+	idPart, writeOnly := strings.CutSuffix(strings.TrimSpace(s), importWriteOnlySuffix)
+	id, err = parseIDInstance(idPart)
+	if err != nil {
+		return 0, false, fmt.Errorf("%q is not of either form", s)
+	}
+	return id, writeOnly, nil
 }
 
 // client returns the API client for the account, or why there is none.

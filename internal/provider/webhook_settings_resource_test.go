@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -25,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/greenwaba"
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi"
@@ -71,6 +70,9 @@ variable "webhook_token" {
 }
 ` + hcl)
 }
+
+// skipBelowWriteOnly skips tests of webhook_url_token_wo where Terraform has no write-only attributes.
+var skipBelowWriteOnly = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)}
 
 func woVars(token string) config.Variables {
 	return config.Variables{"webhook_token": config.StringVariable(token)}
@@ -150,36 +152,33 @@ func diagsText(diags diag.Diagnostics) string {
 	return b.String()
 }
 
-// noSecretIn fails when any of the secrets appears anywhere in the plan Terraform shows.
+// noSecretInPlan fails when any of the secrets appears anywhere in the plan Terraform shows.
 type noSecretInPlan []string
 
 func (s noSecretInPlan) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	raw, err := json.Marshal(req.Plan)
-	if err != nil {
-		resp.Error = err
-		return
-	}
-	for _, secret := range s {
-		if bytes.Contains(raw, []byte(secret)) {
-			resp.Error = fmt.Errorf("the plan contains a secret")
-		}
-	}
+	resp.Error = findSecrets("plan", req.Plan, s)
 }
 
 // noSecretInState fails when any of the secrets appears anywhere in the state.
 type noSecretInState []string
 
 func (s noSecretInState) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	raw, err := json.Marshal(req.State)
+	resp.Error = findSecrets("state", req.State, s)
+}
+
+// findSecrets fails when any of the secrets appears anywhere in v, the JSON plan or state called what; the
+// error does not say which secret.
+func findSecrets(what string, v any, secrets []string) error {
+	raw, err := json.Marshal(v)
 	if err != nil {
-		resp.Error = err
-		return
+		return err
 	}
-	for _, secret := range s {
+	for _, secret := range secrets {
 		if bytes.Contains(raw, []byte(secret)) {
-			resp.Error = fmt.Errorf("the state contains a secret")
+			return fmt.Errorf("the %s contains a secret", what)
 		}
 	}
+	return nil
 }
 
 func TestAccWebhookSettings_emptyBlockIsAFreshAccountAndWritesNothing(t *testing.T) {
@@ -219,25 +218,10 @@ resource "greenwaba_webhook_settings" "this" {}
 // A sensitive "" for "no token" made Terraform print every create plan with a "~ webhook_url_token" line and a
 // "will be marked as sensitive" warning, and every destroy plan with the mirror one.
 func TestAccWebhookSettings_createAndDestroyPlansShowNoSensitivityWarning(t *testing.T) {
-	if os.Getenv(resource.EnvTfAcc) == "" {
-		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
-	}
 	acc := newTestAccount(t, mockapi.Options{})
-	dir := t.TempDir()
-	hcl := `
-terraform {
-  required_providers {
-    greenwaba = { source = "greenwaba/greenwaba" }
-  }
-}
-` + acc.config(`
+	tf := newTerraformCLI(t, acc.config(`
 resource "greenwaba_webhook_settings" "this" {}
-`)
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	tf := newTerraformCLI(t, dir)
-	tf.run("init", "-no-color")
+`))
 
 	for _, step := range []struct{ args, shows string }{
 		{"plan", "greenwaba_webhook_settings.this will be created"},
@@ -517,37 +501,188 @@ resource "greenwaba_webhook_settings" "this" {
 	})
 }
 
-func TestAccWebhookSettings_importWithWriteOnlyTokenWritesNothingWhenTokenMatches(t *testing.T) {
-	acc := newTestAccount(t, mockapi.Options{})
-	const token = "wo-import-token-3b8e"
-	acc.edit(t, map[string]any{"webhookUrl": "https://hooks.example.test/wa", "webhookUrlToken": token})()
-	cfg := acc.woConfig(`
-import {
-  to = greenwaba_webhook_settings.this
-  id = "1101000001"
-}
-
+// woImportAccount is an account set up in the console with a webhook token, and a configuration that manages
+// it with webhook_url_token_wo; hcl goes before the resource (an import block, say).
+func woImportAccount(t *testing.T, token string) (acc *testAccount, cfg func(hcl string) string) {
+	acc = newTestAccount(t, mockapi.Options{})
+	acc.edit(t, map[string]any{"webhookUrl": "https://hooks.example.test/wa", "webhookUrlToken": token, "incomingWebhook": "yes"})()
+	return acc, func(hcl string) string {
+		return acc.woConfig(hcl + `
 resource "greenwaba_webhook_settings" "this" {
   webhook_url          = "https://hooks.example.test/wa"
   webhook_url_token_wo = var.webhook_token
+  incoming_webhook     = true
 }
 `)
+	}
+}
+
+// importedWithoutToken fails unless the CLI import left one resource in write-only mode with no trace of
+// the token.
+func importedWithoutToken(token string) resource.ImportStateCheckFunc {
+	return func(states []*terraform.InstanceState) error {
+		if len(states) != 1 {
+			return fmt.Errorf("imported %d resources, want 1", len(states))
+		}
+		attrs := states[0].Attributes
+		for name, v := range attrs {
+			if strings.Contains(v, token) {
+				return fmt.Errorf("the imported state holds the token in %s", name)
+			}
+		}
+		if v := attrs["webhook_url_token"]; v != "" {
+			return fmt.Errorf("the imported webhook_url_token is set")
+		}
+		if got := attrs["webhook_url_token_wo_revision"]; got != "0" {
+			return fmt.Errorf("webhook_url_token_wo_revision is %q, want 0 (write-only mode)", got)
+		}
+		if attrs["webhook_url"] != "https://hooks.example.test/wa" || attrs["incoming_webhook"] != "true" {
+			return fmt.Errorf("the imported state does not show the account's settings")
+		}
+		return nil
+	}
+}
+
+func TestAccWebhookSettings_writeOnlyImportCommandKeepsTokenOutAndPlansNothing(t *testing.T) {
+	const token, rolled = "wo-import-cli-5e21", "wo-rolled-7c40"
+	acc, cfg := woImportAccount(t, token)
+	nothingPlanned := []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), noSecretInPlan{token}}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowWriteOnly,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:             cfg(""),
+				ConfigVariables:    woVars(token),
+				ResourceName:       settingsAddr,
+				ImportState:        true,
+				ImportStateId:      "1101000001:write-only",
+				ImportStatePersist: true,
+				ImportStateCheck:   importedWithoutToken(token),
+			},
+			{
+				// Fails on any planned change; the checks look at the plans without and with refresh.
+				Config:          cfg(""),
+				ConfigVariables: woVars(token),
+				PlanOnly:        true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPreRefresh:  nothingPlanned,
+					PostApplyPostRefresh: nothingPlanned,
+				},
+			},
+			{
+				Config:           cfg(""),
+				ConfigVariables:  woVars(token),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: nothingPlanned},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectAttr("webhook_url_token", knownvalue.Null()),
+					expectAttr("webhook_url_token_wo_revision", knownvalue.Int64Exact(importedRevision)),
+					noSecretInState{token},
+				},
+				Check: acc.writes(0),
+			},
+			{
+				// The fingerprint the import kept is the account's token's: another token is planned, and sent.
+				Config:          cfg(""),
+				ConfigVariables: woVars(rolled),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(settingsAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("webhook_url_token_wo_revision"), knownvalue.Int64Exact(1)),
+					noSecretInPlan{token, rolled},
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{noSecretInState{token, rolled}},
+				Check:             resource.ComposeAggregateTestCheckFunc(acc.live(map[string]any{"webhookUrlToken": rolled}), acc.writes(1)),
+			},
+		},
+	})
+}
+
+func TestAccWebhookSettings_writeOnlyImportBlockPlansNothing(t *testing.T) {
+	const token = "wo-import-block-a19f"
+	_, cfg := woImportAccount(t, token)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowWriteOnly,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:          cfg(""),
+			ConfigVariables: woVars(token),
+			ResourceName:    settingsAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			ImportStateId:   "1101000001:write-only",
+			// The step also fails unless the plan is a no-op import.
+			ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+				plancheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("webhook_url_token"), knownvalue.Null()),
+				plancheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("webhook_url_token_wo_revision"), knownvalue.Int64Exact(importedRevision)),
+				noSecretInPlan{token},
+			}},
+		}},
+	})
+}
+
+// TestAccWebhookSettings_importBlockOfWriteOnlyConfigStoresNoToken applies an import block for a
+// configuration that uses webhook_url_token_wo, with either form of import ID. Neither writes to the account
+// nor leaves the token in the state; only the ":write-only" form also keeps it out of the plan, which is then
+// empty. The plain form reads it into webhook_url_token, and the same plan takes it out again.
+func TestAccWebhookSettings_importBlockOfWriteOnlyConfigStoresNoToken(t *testing.T) {
+	const token = "wo-import-apply-0d3c"
+	cases := []struct {
+		name, importID string
+		plan           []plancheck.PlanCheck
+		revision       int64
+	}{
+		{"write-only ID", "1101000001:write-only", []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), noSecretInPlan{token}}, importedRevision},
+		{"plain ID", "1101000001", []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(settingsAddr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("webhook_url_token"), knownvalue.Null()),
+		}, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			acc, cfg := woImportAccount(t, token)
+			resource.ParallelTest(t, resource.TestCase{
+				TerraformVersionChecks:   skipBelowWriteOnly,
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: cfg(fmt.Sprintf(`
+import {
+  to = greenwaba_webhook_settings.this
+  id = %q
+}
+`, tc.importID)),
+					ConfigVariables: woVars(token),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(tc.plan,
+						plancheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("webhook_url_token_wo_revision"), knownvalue.Int64Exact(tc.revision)))},
+					ConfigStateChecks: []statecheck.StateCheck{
+						expectAttr("webhook_url_token", knownvalue.Null()),
+						expectAttr("webhook_url_token_wo_revision", knownvalue.Int64Exact(tc.revision)),
+						noSecretInState{token},
+					},
+					Check: acc.writes(0),
+				}},
+			})
+		})
+	}
+}
+
+func TestAccWebhookSettings_writeOnlyImportOfPlainConfigIsRefused(t *testing.T) {
+	acc := newTestAccount(t, mockapi.Options{})
+	acc.edit(t, map[string]any{"webhookUrlToken": "console-token"})()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:          cfg,
-			ConfigVariables: woVars(token),
-			// The import reads the token into webhook_url_token; the same plan takes it out of the state again.
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(settingsAddr, plancheck.ResourceActionUpdate),
-				plancheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("webhook_url_token"), knownvalue.Null()),
-				plancheck.ExpectKnownValue(settingsAddr, tfjsonpath.New("webhook_url_token_wo_revision"), knownvalue.Int64Exact(1)),
-			}},
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectAttr("webhook_url_token", knownvalue.Null()),
-				noSecretInState{token},
-			},
-			Check: acc.writes(0),
+			Config: acc.config(`
+import {
+  to = greenwaba_webhook_settings.this
+  id = "1101000001:write-only"
+}
+
+resource "greenwaba_webhook_settings" "this" {
+  webhook_url_token = "console-token"
+}
+`),
+			ExpectError: phrase("import it again by its idInstance alone (without :write-only)"),
 		}},
 	})
 }
@@ -561,7 +696,7 @@ func TestAccWebhookSettings_invalidImportIDSaysWhatToUse(t *testing.T) {
 			ResourceName:  settingsAddr,
 			ImportState:   true,
 			ImportStateId: "waInstance1101000001",
-			ExpectError:   phrase(`Import greenwaba_webhook_settings by the account's idInstance, a number such as 1101000001`),
+			ExpectError:   phrase(`Import greenwaba_webhook_settings by the account's idInstance, a number such as 1101000001, or, when the configuration uses webhook_url_token_wo, by the idInstance followed by ":write-only", such as 1101000001:write-only`),
 		}},
 	})
 }
@@ -620,6 +755,7 @@ resource "greenwaba_webhook_settings" "this" {
 }
 `)
 	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowWriteOnly,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:          cfg,
@@ -652,6 +788,7 @@ resource "greenwaba_webhook_settings" "this" {
 }
 `)
 	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowWriteOnly,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg, ConfigVariables: woVars("wo-first-81a2"), Check: acc.writes(1)},
@@ -687,6 +824,7 @@ resource "greenwaba_webhook_settings" "this" {
 `, version))
 	}
 	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowWriteOnly,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg("2026-01"), ConfigVariables: woVars("wo-same-77d0"), Check: acc.writes(1)},
@@ -713,6 +851,7 @@ resource "greenwaba_webhook_settings" "this" {
 }
 `)
 	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowWriteOnly,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg, ConfigVariables: woVars(token), Check: acc.writes(1)},
@@ -735,6 +874,7 @@ resource "greenwaba_webhook_settings" "this" {
 func TestAccWebhookSettings_movingBackFromWriteOnlyIsRefused(t *testing.T) {
 	acc := newTestAccount(t, mockapi.Options{})
 	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowWriteOnly,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -831,6 +971,8 @@ func TestAccWebhookSettings_invalidArgumentsFailAtPlan(t *testing.T) {
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{
+		// Two cases set webhook_url_token_wo, which older Terraform does not know.
+		TerraformVersionChecks:   skipBelowWriteOnly,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    steps,
 		CheckDestroy:             acc.writes(0),
@@ -861,6 +1003,23 @@ resource "greenwaba_webhook_settings" "this" {
 }
 `, acc.baseURL),
 				ExpectError: phrase("GreenWaba refused instance 1101009999 (HTTP 403): check id_instance or GREENWABA_ID_INSTANCE"),
+			},
+			{
+				// A fleet account's token comes from instance_tokens, so that is what the message names.
+				Config: fmt.Sprintf(`
+provider "greenwaba" {
+  api_url            = %q
+  id_instance        = 1101000002
+  api_token_instance = "the-provider-account-token"
+  instance_tokens    = { "1101000001" = "wrong-fleet-token" }
+  max_retries        = 0
+}
+
+resource "greenwaba_webhook_settings" "this" {
+  id_instance = 1101000001
+}
+`, acc.baseURL),
+				ExpectError: phrase(`GreenWaba rejected the API token for instance 1101000001 (HTTP 401): check instance_tokens["1101000001"]`),
 			},
 		},
 	})
@@ -1133,22 +1292,6 @@ func TestWebhookSettingsRead_deletedAccountWarns(t *testing.T) {
 	}
 }
 
-func TestTokenFingerprint(t *testing.T) {
-	a := tokenFingerprint(1101000001, "secret-token")
-	if a != tokenFingerprint(1101000001, "secret-token") {
-		t.Error("the fingerprint of the same token and account changes")
-	}
-	if a == tokenFingerprint(1101000002, "secret-token") {
-		t.Error("two accounts with the same token share a fingerprint")
-	}
-	if a == tokenFingerprint(1101000001, "secret-tokeN") {
-		t.Error("two tokens share a fingerprint")
-	}
-	if strings.Contains(a, "secret-token") || len(a) != 64 {
-		t.Errorf("fingerprint %q is not a hex SHA-256", a)
-	}
-}
-
 // fakePrivate is private state in memory.
 type fakePrivate map[string][]byte
 
@@ -1164,16 +1307,87 @@ func (p fakePrivate) SetKey(_ context.Context, key string, value []byte) diag.Di
 	return nil
 }
 
+// record is the fingerprint record p holds; the test fails when it holds none.
+func (p fakePrivate) record(t *testing.T) fingerprintRecord {
+	t.Helper()
+	var rec fingerprintRecord
+	if err := json.Unmarshal(p[privateTokenKey], &rec); err != nil {
+		t.Fatalf("no fingerprint record in private state: %v", err)
+	}
+	return rec
+}
+
+func storeOrFail(t *testing.T, p fakePrivate, writeOnly bool, token string) fingerprintRecord {
+	t.Helper()
+	if diags := storeFingerprint(context.Background(), p, writeOnly, token); diags.HasError() {
+		t.Fatal(diagsText(diags))
+	}
+	return p.record(t)
+}
+
+func TestStoreFingerprint_saltIsRandomPerResourceAndKept(t *testing.T) {
+	first, second := fakePrivate{}, fakePrivate{}
+	a := storeOrFail(t, first, true, "secret-token")
+	b := storeOrFail(t, second, true, "secret-token")
+
+	if salt := a.salt(); len(salt) != 32 {
+		t.Fatalf("salt %q is not 32 bytes in hex", a.Salt)
+	}
+	if a.Salt == b.Salt || a.HMACSHA256 == b.HMACSHA256 {
+		t.Error("two resources with the same token share a salt or a fingerprint: it can be looked up across resources")
+	}
+	if !a.matches("secret-token") || a.matches("secret-tokeN") || a.matches("") {
+		t.Error("the fingerprint does not tell the token from others")
+	}
+	if raw := string(first[privateTokenKey]); strings.Contains(raw, "secret-token") || len(a.HMACSHA256) != 64 {
+		t.Errorf("record %s holds the token or no hex SHA-256", raw)
+	}
+
+	again := storeOrFail(t, first, true, "rolled-token")
+	if again.Salt != a.Salt {
+		t.Error("storing a new token made a new salt; the resource's salt must be kept")
+	}
+	if !again.matches("rolled-token") || again.matches("secret-token") {
+		t.Error("the record does not follow the account's token")
+	}
+}
+
+func TestStoreFingerprint_plainModeDropsTheFingerprintAndKeepsTheSalt(t *testing.T) {
+	p := fakePrivate{}
+	if storeFingerprint(context.Background(), p, false, "token"); len(p) != 0 {
+		t.Fatalf("plain mode without a salt stored %q", p[privateTokenKey])
+	}
+	salted := storeOrFail(t, p, true, "token")
+	plain := storeOrFail(t, p, false, "token")
+	if plain.HMACSHA256 != "" || plain.matches("token") {
+		t.Error("plain mode kept the fingerprint")
+	}
+	if plain.Salt != salted.Salt {
+		t.Error("plain mode dropped the resource's salt")
+	}
+}
+
+func TestStoreFingerprint_unsaltedRecordIsReplaced(t *testing.T) {
+	// A record from before salts: it matches nothing (the token is sent once more) and gets a salt.
+	p := fakePrivate{privateTokenKey: []byte(`{"hmac_sha256":"` + strings.Repeat("ab", 32) + `"}`)}
+	rec, diags := readFingerprint(context.Background(), p)
+	if diags.HasError() || rec.matches("token") {
+		t.Fatalf("an unsalted record matched (%s)", diagsText(diags))
+	}
+	if got := storeOrFail(t, p, true, "token"); got.salt() == nil || !got.matches("token") {
+		t.Errorf("the record was not replaced by a salted one: %+v", got)
+	}
+}
+
 func TestPlanRevision(t *testing.T) {
 	ctx := context.Background()
 	const id = 1101000001
 	known := fakePrivate{}
-	if diags := storeFingerprint(ctx, known, true, id, "live-token"); diags.HasError() {
-		t.Fatal(diagsText(diags))
-	}
+	storeOrFail(t, known, true, "live-token")
 	woState := func(version types.String) *webhookSettingsModel {
 		return &webhookSettingsModel{WebhookURLTokenWORevision: types.Int64Value(3), WebhookURLTokenWOVersion: version}
 	}
+	imported := &webhookSettingsModel{WebhookURLTokenWORevision: types.Int64Value(importedRevision), WebhookURLTokenWOVersion: types.StringNull()}
 	cfg := func(token types.String, version types.String) *webhookSettingsModel {
 		return &webhookSettingsModel{WebhookURLTokenWO: token, WebhookURLTokenWOVersion: version}
 	}
@@ -1196,6 +1410,9 @@ func TestPlanRevision(t *testing.T) {
 		{"token not known yet", known, woState(v1), cfg(types.StringUnknown(), v1), 4},
 		{"no fingerprint", fakePrivate{}, woState(v1), cfg(types.StringValue("live-token"), v1), 4},
 		{"unreadable fingerprint", fakePrivate{privateTokenKey: []byte(`"x"`)}, woState(v1), cfg(types.StringValue("live-token"), v1), 4},
+		{"write-only import, same token", known, imported, cfg(types.StringValue("live-token"), types.StringNull()), 0},
+		{"write-only import, other token", known, imported, cfg(types.StringValue("new-token"), types.StringNull()), 1},
+		{"write-only import, version set: an import cannot read it", known, imported, cfg(types.StringValue("live-token"), v1), 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1207,17 +1424,24 @@ func TestPlanRevision(t *testing.T) {
 	}
 }
 
-func TestStoreFingerprintForgetsItOutsideWriteOnlyMode(t *testing.T) {
-	ctx := context.Background()
-	p := fakePrivate{}
-	storeFingerprint(ctx, p, true, 1, "token")
-	raw := p[privateTokenKey]
-	if len(raw) == 0 || bytes.Contains(raw, []byte("token\"")) {
-		t.Fatalf("write-only mode stored %q", raw)
+func TestParseImportID(t *testing.T) {
+	for in, want := range map[string]struct {
+		id        int64
+		writeOnly bool
+	}{
+		"1101000001":              {1101000001, false},
+		"1101000001:write-only":   {1101000001, true},
+		" 1101000001:write-only ": {1101000001, true},
+	} {
+		id, writeOnly, err := parseImportID(in)
+		if err != nil || id != want.id || writeOnly != want.writeOnly {
+			t.Errorf("parseImportID(%q) = %d, %v, %v; want %d, %v", in, id, writeOnly, err, want.id, want.writeOnly)
+		}
 	}
-	storeFingerprint(ctx, p, false, 1, "token")
-	if _, ok := p[privateTokenKey]; ok {
-		t.Error("plain mode kept the fingerprint")
+	for _, in := range []string{"", ":write-only", "1101000001:plain", "1101000001:write-only:1", "write-only:1101000001", "waInstance1101000001"} {
+		if _, _, err := parseImportID(in); err == nil {
+			t.Errorf("parseImportID(%q) accepted it", in)
+		}
 	}
 }
 

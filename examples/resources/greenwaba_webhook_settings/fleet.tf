@@ -26,7 +26,9 @@ resource "greenwaba_webhook_settings" "fleet" {
   incoming_webhook = true
 }
 
-# Bring accounts that already exist under management in the same apply.
+# Bring accounts that already exist under management in the same apply. With webhook_url_token_wo in the
+# resource, the ID would be "${each.value.id_instance}:write-only", which keeps each account's token out of the
+# state and the plan.
 import {
   for_each = local.fleet
   to       = greenwaba_webhook_settings.fleet[each.key]
