@@ -1,6 +1,16 @@
 // Package greenwaba is a client for the GreenWaba (GREEN-API WhatsApp Business)
 // HTTP API: typed settings and notification calls that retry transient
 // failures, fail fast with actionable errors, and never print the API token.
+//
+// Calls that are safe to repeat (getSettings, receiveNotification,
+// getStateInstance, and deleteNotification, whose repeat answers "not
+// found") are retried on 429, 500, 502, 503 and 504, on refused, reset or
+// dropped connections and on timeouts. A setSettings write is not: every
+// accepted write reboots the account, so it is retried only when it cannot
+// have been processed, on 429 and 503 and when the connection could not be
+// made. After a timeout, a dropped connection or another 5xx the write may
+// have been saved; the call fails at once and says so, and the caller reads
+// the settings to find out.
 package greenwaba
 
 import (
@@ -23,11 +33,19 @@ const DefaultAPIURL = "https://api.green-api.com"
 // Config.RequestTimeout nor Config.HTTPClient.Timeout is set.
 const DefaultRequestTimeout = 30 * time.Second
 
+// DefaultMaxRetries is the number of retries after the first attempt when
+// RetryPolicy.MaxRetries is 0.
+const DefaultMaxRetries = 4
+
+// defaultTokenSource is how the user configures the token when
+// Config.TokenSource does not say otherwise.
+const defaultTokenSource = "api_token_instance or GREENWABA_API_TOKEN_INSTANCE"
+
 // RetryPolicy bounds how the client rides out 429, 5xx and network failures.
 // Zero fields take the defaults.
 type RetryPolicy struct {
-	// MaxRetries is the number of retries after the first attempt; 0 means 4,
-	// a negative value disables retries.
+	// MaxRetries is the number of retries after the first attempt; 0 means
+	// DefaultMaxRetries, a negative value disables retries.
 	MaxRetries int
 	// MinWait is the first backoff wait (default 500ms); later waits double,
 	// with jitter, up to MaxWait (default 30s).
@@ -43,7 +61,7 @@ type RetryPolicy struct {
 func (p RetryPolicy) withDefaults() RetryPolicy {
 	switch {
 	case p.MaxRetries == 0:
-		p.MaxRetries = 4
+		p.MaxRetries = DefaultMaxRetries
 	case p.MaxRetries < 0:
 		p.MaxRetries = 0
 	}
@@ -67,6 +85,11 @@ type Config struct {
 	APIURL     string // default DefaultAPIURL
 	IDInstance int64
 	Token      string // apiTokenInstance
+	// TokenSource says where the caller got Token, named the way the user
+	// configures it, e.g. `instance_tokens["1101000002"]`; errors about the
+	// token (HTTP 401) point there. Empty means "api_token_instance or
+	// GREENWABA_API_TOKEN_INSTANCE".
+	TokenSource string
 	// HTTPClient carries the transport; nil means a pooled client. The client
 	// works on a copy that never follows redirects (they would carry the
 	// token to another URL) and has its Timeout set to RequestTimeout.
@@ -112,15 +135,16 @@ func UserAgent(providerVersion, terraformVersion string) string {
 // Client calls the GreenWaba API for one account. It is safe for concurrent
 // use and reuses connections; create one per account.
 type Client struct {
-	id        int64
-	token     string
-	prefix    string // "{apiURL}/waInstance{id}/"
-	tokenPath string // token, path-escaped
-	http      *http.Client
-	timeout   time.Duration // per attempt
-	userAgent string
-	retry     RetryPolicy
-	log       LogFunc
+	id          int64
+	token       string
+	tokenSource string // never empty
+	prefix      string // "{apiURL}/waInstance{id}/"
+	tokenPath   string // token, path-escaped
+	http        *http.Client
+	timeout     time.Duration // per attempt
+	userAgent   string
+	retry       RetryPolicy
+	log         LogFunc
 
 	// WaitForSettings backoff (defaultPollMin, defaultPollMax); tests shorten it.
 	pollMin, pollMax time.Duration
@@ -131,8 +155,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.IDInstance <= 0 {
 		return nil, fmt.Errorf("GreenWaba instance id %d is not valid: set id_instance or GREENWABA_ID_INSTANCE to the idInstance shown in the console", cfg.IDInstance)
 	}
+	tokenSource := cfg.TokenSource
+	if tokenSource == "" {
+		tokenSource = defaultTokenSource
+	}
 	if cfg.Token == "" {
-		return nil, fmt.Errorf("no GreenWaba API token for instance %d: set api_token_instance or GREENWABA_API_TOKEN_INSTANCE", cfg.IDInstance)
+		return nil, fmt.Errorf("no GreenWaba API token for instance %d: set %s", cfg.IDInstance, tokenSource)
 	}
 	apiURL := cfg.APIURL
 	if apiURL == "" {
@@ -164,17 +192,18 @@ func New(cfg Config) (*Client, error) {
 		ua = "terraform-provider-greenwaba"
 	}
 	return &Client{
-		id:        cfg.IDInstance,
-		token:     cfg.Token,
-		prefix:    strings.TrimRight(apiURL, "/") + "/waInstance" + strconv.FormatInt(cfg.IDInstance, 10) + "/",
-		tokenPath: url.PathEscape(cfg.Token),
-		http:      &hc,
-		timeout:   timeout,
-		userAgent: ua,
-		retry:     cfg.Retry.withDefaults(),
-		log:       cfg.Log,
-		pollMin:   defaultPollMin,
-		pollMax:   defaultPollMax,
+		id:          cfg.IDInstance,
+		token:       cfg.Token,
+		tokenSource: tokenSource,
+		prefix:      strings.TrimRight(apiURL, "/") + "/waInstance" + strconv.FormatInt(cfg.IDInstance, 10) + "/",
+		tokenPath:   url.PathEscape(cfg.Token),
+		http:        &hc,
+		timeout:     timeout,
+		userAgent:   ua,
+		retry:       cfg.Retry.withDefaults(),
+		log:         cfg.Log,
+		pollMin:     defaultPollMin,
+		pollMax:     defaultPollMax,
 	}, nil
 }
 

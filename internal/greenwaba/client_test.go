@@ -226,6 +226,32 @@ func TestClient_doesNotRetryClientErrors(t *testing.T) {
 	}
 }
 
+func TestClient_wrongTokenNamesWhereItCameFrom(t *testing.T) {
+	const fleetSource = `instance_tokens["1101000001"]`
+	tests := []struct {
+		source, want, notWant string
+	}{
+		{"", "check api_token_instance or GREENWABA_API_TOKEN_INSTANCE", "instance_tokens"},
+		{fleetSource, "check " + fleetSource, "api_token_instance"},
+	}
+	_, base := startMock(t, mockapi.Options{})
+	for _, tt := range tests {
+		c, _ := newTestClient(t, base, func(cfg *Config) {
+			cfg.Token = "wrongToken123"
+			cfg.TokenSource = tt.source
+		})
+		_, err := c.GetSettings(context.Background())
+		var ae *APIError
+		if !errors.As(err, &ae) || ae.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("source %q: err = %v, want a 401", tt.source, err)
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, tt.want) || strings.Contains(msg, tt.notWant) || strings.Contains(msg, "wrongToken123") {
+			t.Errorf("source %q: message %q should contain %q, not %q nor the token", tt.source, msg, tt.want, tt.notWant)
+		}
+	}
+}
+
 func TestClient_unknownInstanceIsNotFound(t *testing.T) {
 	_, base := startMock(t, mockapi.Options{})
 	c, _ := newTestClient(t, base, func(cfg *Config) { cfg.IDInstance = 1101999999 })
@@ -465,6 +491,94 @@ func TestClient_concurrentUse(t *testing.T) {
 	}
 }
 
+// TestSetSettings_retriedOnlyWhenItCannotHaveArrived: a write reboots the
+// account, so it is repeated only after answers that mean it was not
+// processed (429, 503); other failures end the call after one attempt and
+// say why.
+func TestSetSettings_retriedOnlyWhenItCannotHaveArrived(t *testing.T) {
+	tests := []struct {
+		name      string
+		fault     mockapi.Fault
+		timeout   time.Duration // RequestTimeout; 0 = default
+		ok        bool
+		statuses  []int // nil: not checked (the timed-out handler may still run)
+		writes    int
+		wantError string
+	}{
+		{name: "429", fault: mockapi.Fault{Status: 429}, ok: true, statuses: []int{429, 200}, writes: 1},
+		{name: "503", fault: mockapi.Fault{Status: 503}, ok: true, statuses: []int{503, 200}, writes: 1},
+		{name: "500", fault: mockapi.Fault{Status: 500}, statuses: []int{500}, wantError: "HTTP 500 after 1 attempt"},
+		{name: "502", fault: mockapi.Fault{Status: 502}, statuses: []int{502}, wantError: "HTTP 502 after 1 attempt"},
+		{name: "504", fault: mockapi.Fault{Status: 504}, statuses: []int{504}, wantError: "HTTP 504 after 1 attempt"},
+		{name: "dropped connection", fault: mockapi.Fault{Drop: true}, statuses: []int{0}, wantError: "failed after 1 attempt"},
+		{name: "timeout", fault: mockapi.Fault{DelayMs: 10_000}, timeout: 100 * time.Millisecond, wantError: "after 1 attempt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, base := startMock(t, mockapi.Options{})
+			c, rec := newTestClient(t, base, func(cfg *Config) { cfg.RequestTimeout = tt.timeout })
+			tt.fault.Method, tt.fault.Count = "setSettings", 1
+			addFault(t, srv, tt.fault)
+
+			err := c.SetSettings(context.Background(), SettingsUpdate{IncomingWebhook: ptr(true)})
+			if tt.ok {
+				if err != nil {
+					t.Fatalf("SetSettings: %v", err)
+				}
+			} else {
+				var ae *APIError
+				if !errors.As(err, &ae) || ae.Attempts != 1 {
+					t.Fatalf("err = %v, want an APIError after 1 attempt", err)
+				}
+				if msg := err.Error(); !strings.Contains(msg, tt.wantError) || !strings.Contains(msg, "not retried: the write may have been saved") {
+					t.Errorf("message %q should contain %q and say why it was not retried", msg, tt.wantError)
+				}
+				if n := rec.count(msgRetry); n != 0 {
+					t.Errorf("logged %d retries, want none", n)
+				}
+			}
+			if tt.statuses == nil {
+				return
+			}
+			if got, want := fmt.Sprint(statuses(requests(t, srv))), fmt.Sprint(tt.statuses); got != want {
+				t.Errorf("request log statuses = %s, want %s", got, want)
+			}
+			info, err := srv.Instance(testID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.SettingsWrites != tt.writes {
+				t.Errorf("mock accepted %d writes, want %d", info.SettingsWrites, tt.writes)
+			}
+		})
+	}
+}
+
+// TestSetSettings_retriedWhenConnectionRefused: nothing was sent, so the
+// write is repeated like any other call.
+func TestSetSettings_retriedWhenConnectionRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	c, rec := newTestClient(t, "http://"+addr, func(cfg *Config) { cfg.Retry.MaxRetries = 2 })
+
+	err = c.SetSettings(context.Background(), SettingsUpdate{IncomingWebhook: ptr(true)})
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Attempts != 3 || !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Fatalf("err = %v, want connection refused after 3 attempts", err)
+	}
+	if strings.Contains(err.Error(), "not retried") {
+		t.Errorf("message %q says the write was not retried", err)
+	}
+	if n := rec.count(msgRetry); n != 2 {
+		t.Errorf("logged %d retries, want 2", n)
+	}
+}
+
 func TestSetSettings_sendsOnlyGivenFields(t *testing.T) {
 	srv, base := startMock(t, mockapi.Options{})
 	c, _ := newTestClient(t, base)
@@ -586,36 +700,55 @@ func TestWaitForSettings_stopsOnPermanentError(t *testing.T) {
 
 // TestWaitForSettings_defaultPacingKeepsToRateLimit: with GreenWaba's limits
 // on (1 getSettings per second, D15), the default backoff of a client from New
-// polls more than once without a single 429.
+// spaces its polls at least a second apart and is never rate limited.
 func TestWaitForSettings_defaultPacingKeepsToRateLimit(t *testing.T) {
 	t.Parallel()
-	// Long enough that the first poll finds the write pending, short enough
-	// that the next one, a second later, finds it applied.
-	srv, base := startMock(t, mockapi.Options{ApplyDelay: 900 * time.Millisecond, RateLimits: true})
-	c, err := New(Config{APIURL: base, IDInstance: testID, Token: testToken, Retry: fastRetry})
+	// The write never applies on its own; a Console edit made while the
+	// client waits after its first poll makes the second poll converge. So
+	// there are exactly two polls, whatever the machine's load.
+	srv, base := startMock(t, mockapi.Options{ApplyDelay: time.Hour, RateLimits: true})
+	const hook = "https://hooks.example.test/wa"
+	rec := &recorder{}
+	var edits int
+	rec.setHook(func(msg string) {
+		if msg != "GreenWaba settings not applied yet" {
+			return
+		}
+		if edits++; edits == 1 {
+			if err := srv.EditSettings(testID, map[string]any{"webhookUrl": hook}); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	c, err := New(Config{APIURL: base, IDInstance: testID, Token: testToken, Retry: fastRetry, Log: rec.log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	want := SettingsUpdate{WebhookURL: ptr("https://hooks.example.test/wa")}
+	want := SettingsUpdate{WebhookURL: ptr(hook)}
 	if err := c.SetSettings(ctx, want); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.WaitForSettings(ctx, want); err != nil {
 		t.Fatalf("WaitForSettings: %v", err)
 	}
-	polls := 0
+	var polls []time.Time
 	for _, r := range requests(t, srv) {
 		if r.Status == http.StatusTooManyRequests {
 			t.Errorf("rate limited: %+v", r)
 		}
 		if r.Method == "getSettings" {
-			polls++
+			polls = append(polls, r.Time)
 		}
 	}
-	if polls < 2 {
-		t.Errorf("%d getSettings polls, want at least 2: the wait between polls was not exercised", polls)
+	if len(polls) != 2 {
+		t.Fatalf("%d getSettings polls, want 2", len(polls))
+	}
+	for i := 1; i < len(polls); i++ {
+		if gap := polls[i].Sub(polls[i-1]); gap < time.Second {
+			t.Errorf("polls %d and %d are %s apart, want at least 1s (D15)", i, i+1, gap)
+		}
 	}
 }
 

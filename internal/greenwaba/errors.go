@@ -20,11 +20,16 @@ type APIError struct {
 	StatusCode int    // HTTP status of the final answer; 0 when none arrived
 	Body       string // start of the answer, one line, secrets masked
 	Attempts   int    // requests sent, the first one included
+	// TokenSource names where the token came from, as Config.TokenSource;
+	// the 401 message points there. Empty means "api_token_instance or
+	// GREENWABA_API_TOKEN_INSTANCE".
+	TokenSource string
 	// Err is the cause when no usable answer arrived: a network error (URLs
 	// masked) or the context's error. Nil for plain error statuses.
 	Err error
 
-	lastStatus int // status of the last answer before Err ended the call
+	lastStatus int  // status of the last answer before Err ended the call
+	notRetried bool // a write was not retried because it may have been saved
 }
 
 // Error says what happened and, where the user can act, what to do.
@@ -36,15 +41,18 @@ func (e *APIError) Error() string {
 		if e.lastStatus != 0 {
 			msg += fmt.Sprintf(" (last answer: HTTP %d %s)", e.lastStatus, http.StatusText(e.lastStatus))
 		}
-		return msg
+		return msg + e.notRetriedNote()
 	case e.Err != nil:
-		return fmt.Sprintf("GreenWaba %s for instance %d failed after %s: %v: check api_url or GREENWABA_API_URL and the network",
-			e.Method, e.IDInstance, attempts(e.Attempts), e.Err)
+		return fmt.Sprintf("GreenWaba %s for instance %d failed after %s: %v: check api_url or GREENWABA_API_URL and the network%s",
+			e.Method, e.IDInstance, attempts(e.Attempts), e.Err, e.notRetriedNote())
 	}
 	switch code := e.StatusCode; {
 	case code == http.StatusUnauthorized:
-		return fmt.Sprintf("GreenWaba rejected the API token for instance %d (HTTP 401): check api_token_instance or GREENWABA_API_TOKEN_INSTANCE",
-			e.IDInstance)
+		src := e.TokenSource
+		if src == "" {
+			src = defaultTokenSource
+		}
+		return fmt.Sprintf("GreenWaba rejected the API token for instance %d (HTTP 401): check %s", e.IDInstance, src)
 	case code == http.StatusForbidden:
 		return fmt.Sprintf("GreenWaba refused instance %d (HTTP 403): check id_instance or GREENWABA_ID_INSTANCE, or the instance was deleted",
 			e.IDInstance)
@@ -57,8 +65,8 @@ func (e *APIError) Error() string {
 	case code == http.StatusBadRequest:
 		return fmt.Sprintf("GreenWaba rejected %s for instance %d (HTTP 400)%s", e.Method, e.IDInstance, e.bodySuffix())
 	case code >= 500:
-		return fmt.Sprintf("GreenWaba %s for instance %d failed with HTTP %d after %s%s: the service is having trouble, retry later",
-			e.Method, e.IDInstance, code, attempts(e.Attempts), e.bodySuffix())
+		return fmt.Sprintf("GreenWaba %s for instance %d failed with HTTP %d after %s%s: the service is having trouble, retry later%s",
+			e.Method, e.IDInstance, code, attempts(e.Attempts), e.bodySuffix(), e.notRetriedNote())
 	case code >= 300 && code < 400:
 		return fmt.Sprintf("GreenWaba %s for instance %d answered with a redirect (HTTP %d), which the client does not follow: check api_url or GREENWABA_API_URL",
 			e.Method, e.IDInstance, code)
@@ -69,6 +77,13 @@ func (e *APIError) Error() string {
 
 // Unwrap gives errors.Is access to the cause, e.g. context.DeadlineExceeded.
 func (e *APIError) Unwrap() error { return e.Err }
+
+func (e *APIError) notRetriedNote() string {
+	if !e.notRetried {
+		return ""
+	}
+	return " (not retried: the write may have been saved, and each write reboots the instance; read the settings before writing again)"
+}
 
 func (e *APIError) bodySuffix() string {
 	if e.Body == "" {

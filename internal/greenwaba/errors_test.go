@@ -56,6 +56,8 @@ func TestAPIError_messagesSayWhatToDo(t *testing.T) {
 	}{
 		{&APIError{Method: "getSettings", IDInstance: 1101000001, StatusCode: 401, Body: "Unauthorized", Attempts: 1},
 			[]string{"GreenWaba rejected the API token for instance 1101000001 (HTTP 401): check api_token_instance or GREENWABA_API_TOKEN_INSTANCE"}},
+		{&APIError{Method: "getSettings", IDInstance: 1101000002, StatusCode: 401, Attempts: 1, TokenSource: `instance_tokens["1101000002"]`},
+			[]string{`GreenWaba rejected the API token for instance 1101000002 (HTTP 401): check instance_tokens["1101000002"]`}},
 		{&APIError{Method: "getSettings", IDInstance: 1101000001, StatusCode: 403, Attempts: 1},
 			[]string{"instance 1101000001", "HTTP 403", "id_instance", "GREENWABA_ID_INSTANCE", "deleted"}},
 		{&APIError{Method: "setSettings", IDInstance: 1101000001, StatusCode: 429, Attempts: 5},
@@ -181,6 +183,10 @@ func TestNew_validatesConfig(t *testing.T) {
 		if strings.Contains(err.Error(), token) {
 			t.Errorf("error %q contains the token", err)
 		}
+	}
+	_, err := New(Config{IDInstance: 1101000002, TokenSource: `instance_tokens["1101000002"]`})
+	if err == nil || !strings.Contains(err.Error(), `set instance_tokens["1101000002"]`) {
+		t.Errorf("missing fleet token: err = %v, want it to name instance_tokens", err)
 	}
 	c, err := New(Config{IDInstance: 1101000001, Token: token, APIURL: "http://127.0.0.1:1/"})
 	if err != nil {

@@ -158,7 +158,10 @@ func (s *Settings) UnmarshalJSON(b []byte) error {
 
 // decode fills s from the getSettings body b, which it keeps: the values in
 // Other are slices of b. A hand-rolled walk over the members, after one
-// validation pass, costs a fraction of decoding into a map first.
+// validation pass, costs about a quarter of json.Unmarshal into a
+// map[string]json.RawMessage; with the map, GetSettings measured 10–18 %
+// slower than a bare http.Client (BenchmarkGetSettings, median), above the
+// 10 % budget, against about 0 % with the walk.
 func (s *Settings) decode(b []byte) error {
 	if !json.Valid(b) {
 		return errors.New("settings are not valid JSON")
@@ -376,8 +379,12 @@ type setSettingsResponse struct {
 }
 
 // SetSettings writes the fields set in u and nothing else. Every write
-// reboots the account, so an empty update sends no request. The change shows
-// in GetSettings only after the account's apply delay: use WaitForSettings.
+// reboots the account, so an empty update sends no request, and a failed
+// write is retried only when it cannot have arrived: after 429 or 503, or
+// when the connection could not be made. A timeout, a dropped connection or
+// another 5xx ends the call at once, since the write may have been saved.
+// The change shows in GetSettings only after the account's apply delay: use
+// WaitForSettings.
 func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 	if u.IsEmpty() {
 		return nil
@@ -386,7 +393,7 @@ func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 	if err != nil {
 		return err
 	}
-	r := request{verb: http.MethodPost, method: "setSettings", body: body}
+	r := request{verb: http.MethodPost, method: "setSettings", body: body, write: true}
 	if u.WebhookURLToken != nil && *u.WebhookURLToken != "" {
 		r.secrets = []string{*u.WebhookURLToken}
 	}

@@ -39,6 +39,10 @@ type request struct {
 	secrets []string
 	// http overrides the client's *http.Client, e.g. with a longer timeout.
 	http *http.Client
+	// write marks a call that must not run twice (setSettings: every
+	// accepted write reboots the account). It is retried only when the
+	// request cannot have been processed; see retryableWrite.
+	write bool
 }
 
 // call holds the state of one request across its attempts. retryablehttp
@@ -54,6 +58,9 @@ type call struct {
 	wait     time.Duration // next backoff, chosen by checkRetry
 	lastErr  error         // network error of the last attempt
 	status   int           // status of the last answer
+	// unsafeRetry is set when a write was not retried because it may have
+	// been processed; the error then says so.
+	unsafeRetry bool
 }
 
 // callJSON runs r and decodes a 2xx JSON answer into out.
@@ -161,11 +168,13 @@ func (st *call) secrets() []string {
 
 func (st *call) apiError(cause error) *APIError {
 	return &APIError{
-		Method:     st.r.method,
-		IDInstance: st.c.id,
-		Attempts:   max(st.attempts, 1),
-		Err:        cause,
-		lastStatus: st.status,
+		Method:      st.r.method,
+		IDInstance:  st.c.id,
+		Attempts:    max(st.attempts, 1),
+		TokenSource: st.c.tokenSource,
+		Err:         cause,
+		lastStatus:  st.status,
+		notRetried:  st.unsafeRetry,
 	}
 }
 
@@ -255,6 +264,10 @@ func (st *call) checkRetry(ctx context.Context, resp *http.Response, err error) 
 		if !retryableStatus(resp.StatusCode) {
 			return false, nil
 		}
+	}
+	if st.r.write && !retryableWrite(resp, err) {
+		st.unsafeRetry = true
+		return false, err
 	}
 	if st.attempts > st.c.retry.MaxRetries {
 		return true, nil // retryablehttp stops here and calls errorHandler
@@ -351,6 +364,17 @@ func retryableError(err error) bool {
 	}
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// retryableWrite reports whether a failed write can be sent again without
+// the risk of applying it twice: the API refused it before processing (429,
+// 503) or the connection was never made, so nothing was sent.
+func retryableWrite(resp *http.Response, err error) bool {
+	if err != nil {
+		var op *net.OpError
+		return errors.As(err, &op) && op.Op == "dial"
+	}
+	return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
 }
 
 // parseRetryAfter reads a Retry-After in seconds or as an HTTP date.

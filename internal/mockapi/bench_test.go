@@ -150,7 +150,7 @@ func BenchmarkReceiveDeleteCycle(b *testing.B) {
 // BenchmarkLongPollWakeup measures from Enqueue to the parked client having
 // the answer, and reports the p50 and p99.
 func BenchmarkLongPollWakeup(b *testing.B) {
-	srv, base := StartTest(b, Options{})
+	srv, base := StartTest(b, Options{changed: newSignal()})
 	if err := srv.CreateInstance(testID, testToken); err != nil {
 		b.Fatal(err)
 	}
@@ -159,7 +159,6 @@ func BenchmarkLongPollWakeup(b *testing.B) {
 	recvURL := base + api("receiveNotification") + "?receiveTimeout=60"
 	delURL := base + api("deleteNotification") + "/"
 	body := json.RawMessage(benchBody)
-	srv.parked = make(chan struct{}, 1)
 	// The poller reports through channels because b.Fatal must run on the
 	// benchmark's goroutine; cancel aborts a poll left parked by a failure.
 	type wake struct {
@@ -190,10 +189,17 @@ func BenchmarkLongPollWakeup(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		start <- struct{}{}
-		select {
-		case <-srv.parked: // the poll is parked: only the enqueue can wake it
-		case w := <-got:
-			b.Fatalf("the poll ended before parking: %v", w.err)
+		// Wait until the poll is parked: then only the enqueue can wake it.
+		for {
+			changed := srv.changed.next()
+			if srv.waiting() == 1 {
+				break
+			}
+			select {
+			case <-changed:
+			case w := <-got:
+				b.Fatalf("the poll ended before parking: %v", w.err)
+			}
 		}
 		t0 := time.Now()
 		if _, err := srv.Enqueue(testID, body); err != nil {

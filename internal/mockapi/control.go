@@ -32,9 +32,9 @@ type InstanceInfo struct {
 // RequestRecord is one GreenWaba call in an account's request log.
 type RequestRecord struct {
 	Time   time.Time `json:"time"`
-	Verb   string    `json:"verb"`   // HTTP verb
-	Method string    `json:"method"` // canonical method name (e.g. "getSettings"), or the segment as sent when unknown
-	Path   string    `json:"path"`   // token replaced by ***
+	Verb   string    `json:"verb"`   // HTTP verb; *** when not a standard one
+	Method string    `json:"method"` // canonical method name (e.g. "getSettings"); *** when unknown
+	Path   string    `json:"path"`   // the token, unknown methods and misplaced segments replaced by ***
 	Status int       `json:"status"` // 0 when the connection was dropped by a fault
 }
 

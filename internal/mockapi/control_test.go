@@ -2,6 +2,8 @@ package mockapi
 
 import (
 	"encoding/json"
+	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -141,7 +143,7 @@ func TestRequestLog(t *testing.T) {
 		{Verb: "POST", Method: "setSettings", Path: "/waInstance1101000001/setSettings/***", Status: 200},
 		{Verb: "GET", Method: "getSettings", Path: "/waInstance1101000001/getSettings/***", Status: 401},
 		{Verb: "DELETE", Method: "deleteNotification", Path: "/waInstance1101000001/deleteNotification/***/7", Status: 200},
-		{Verb: "GET", Method: "sendMessage", Path: "/waInstance1101000001/sendMessage/***", Status: 404},
+		{Verb: "GET", Method: "***", Path: "/waInstance1101000001/***/***", Status: 404}, // unknown methods are not shown
 		{Verb: "GET", Method: "***", Path: "/waInstance1101000001/***/***", Status: 401},
 		{Verb: "DELETE", Method: "deleteNotification", Path: "/waInstance1101000001/deleteNotification/***/***", Status: 400},
 	}
@@ -161,6 +163,73 @@ func TestRequestLog(t *testing.T) {
 	goRecs, err := m.srv.Requests(testID)
 	if err != nil || len(goRecs) != len(want) {
 		t.Fatalf("Requests() = %d records, %v", len(goRecs), err)
+	}
+}
+
+// TestRequestLogMasksTokenAnywhere: a token is never logged, whatever its
+// shape and wherever it is sent, even where a segment of its shape belongs
+// (a letters-only token as the method, a digits-only one as the receipt id).
+func TestRequestLogMasksTokenAnywhere(t *testing.T) {
+	t.Parallel()
+	const (
+		lettersID  int64 = 1101000002
+		lettersTok       = "OnlyLettersTokenWithinFortyChars"
+		digitsID   int64 = 1101000003
+		digitsTok        = "202501020304"
+	)
+	var buf syncBuffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	m := newMock(t, Options{Logger: logger})
+	for id, tok := range map[int64]string{lettersID: lettersTok, digitsID: digitsTok} {
+		if err := m.srv.CreateInstance(id, tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		verb, path string
+		id         int64
+		want       RequestRecord
+	}{
+		{"GET", "/waInstance1101000002/" + lettersTok + "/getSettings", lettersID,
+			RequestRecord{Verb: "GET", Method: "***", Path: "/waInstance1101000002/***/***", Status: 401}},
+		{"GET", "/waInstance1101000002/" + lettersTok + "/" + lettersTok, lettersID,
+			RequestRecord{Verb: "GET", Method: "***", Path: "/waInstance1101000002/***/***", Status: 404}},
+		{lettersTok, "/waInstance1101000002/getSettings/" + lettersTok, lettersID,
+			RequestRecord{Verb: "***", Method: "getSettings", Path: "/waInstance1101000002/getSettings/***", Status: 404}},
+		{"DELETE", "/waInstance1101000003/deleteNotification/" + digitsTok + "/" + digitsTok, digitsID,
+			RequestRecord{Verb: "DELETE", Method: "deleteNotification", Path: "/waInstance1101000003/deleteNotification/***/***", Status: 200}},
+		{"DELETE", "/waInstance1101000003/deleteNotification/" + digitsTok + "/42", digitsID,
+			RequestRecord{Verb: "DELETE", Method: "deleteNotification", Path: "/waInstance1101000003/deleteNotification/***/42", Status: 200}},
+	}
+	for _, tt := range tests {
+		m.do(tt.verb, tt.path, "")
+		recs, err := m.srv.Requests(tt.id)
+		if err != nil || len(recs) == 0 {
+			t.Fatalf("%s %s: no request record (%v)", tt.verb, tt.path, err)
+		}
+		got := recs[len(recs)-1]
+		got.Time = time.Time{}
+		if got != tt.want {
+			t.Errorf("%s %s: record = %+v, want %+v", tt.verb, tt.path, got, tt.want)
+		}
+	}
+	// An unknown id that is another account's token: only the debug log
+	// sees the request.
+	if r := m.do("GET", "/waInstance"+digitsTok+"/getSettings/x", ""); r.status != 403 {
+		t.Fatalf("token as id = %d", r.status)
+	}
+	if !strings.Contains(buf.String(), "path=/waInstance***/getSettings/***") {
+		t.Errorf("debug log lacks the masked 403 line:\n%s", buf.String())
+	}
+	for _, id := range []int64{lettersID, digitsID} {
+		r := m.do("GET", "/mock/v1/instances/"+strconv.FormatInt(id, 10)+"/requests", "")
+		for name, text := range map[string]string{"request log": r.body, "debug log": buf.String()} {
+			for _, tok := range []string{lettersTok, digitsTok} {
+				if strings.Contains(text, tok) {
+					t.Errorf("%s contains a token:\n%s", name, text)
+				}
+			}
+		}
 	}
 }
 

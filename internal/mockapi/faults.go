@@ -64,6 +64,7 @@ func (s *Server) takeFault(id int64, m method) (Fault, bool) {
 			s.faults = append(s.faults[:i], s.faults[i+1:]...)
 			s.nFaults.Add(-1)
 		}
+		s.changed.notify()
 		return out, true
 	}
 	return Fault{}, false

@@ -149,7 +149,7 @@ func TestFaultDelay(t *testing.T) {
 		}
 		errc <- err
 	}()
-	waitFor(t, "the delayed call to be in flight", func() bool { return m.srv.nFaults.Load() == 0 })
+	waitFor(t, m.srv, "the delayed call to be in flight", func() bool { return m.srv.nFaults.Load() == 0 })
 	cancel()
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("delayed call: %v", err)

@@ -51,38 +51,88 @@ func FuzzSetSettingsBody(f *testing.F) {
 	})
 }
 
+// fuzzTokens are the accounts FuzzRequest serves: tokens of every shape a
+// path segment can take (hex, letters only, digits only), so a token sent
+// where a method name or a receipt id belongs is tried too.
+var fuzzTokens = map[int64]string{
+	testID:     testToken,
+	1101000002: "OnlyLettersTokenWithinFortyChars",
+	1101000003: "202501020304",
+}
+
+// fuzzFault arms the fault that the fuzz input's fault byte names; 0 arms
+// none. It returns whether the fault drops the connection.
+func fuzzFault(t *testing.T, s *Server, b byte) (drop bool) {
+	if b == 0 {
+		return false
+	}
+	methods := []string{"", "getSettings", "setSettings", "receiveNotification", "deleteNotification", "getStateInstance", "clearWebhooksQueue"}
+	v := b & 0x7f // the high bit picks the account
+	f := Fault{Method: methods[int(v)%len(methods)], Count: 1}
+	if b&0x80 == 0 {
+		f.IDInstance = testID // else every account
+	}
+	switch (v / 7) % 4 {
+	case 0:
+		f.Status, f.RetryAfter = http.StatusTooManyRequests, 1
+	case 1:
+		f.Status = http.StatusInternalServerError
+	case 2:
+		f.Status, f.RetryAfter = http.StatusServiceUnavailable, 2
+	default:
+		f.Drop = true
+	}
+	if err := s.AddFault(f); err != nil {
+		t.Fatal(err)
+	}
+	return f.Drop
+}
+
 // FuzzRequest sends arbitrary verbs, paths, queries and bodies through the
-// handler: no panic, a known status, one-line errors, and the API token
-// never in a GreenWaba answer or the log.
+// handler, with a fault armed when the fault byte is not 0: no panic, a
+// known status, one-line errors, and no account's token in a GreenWaba
+// answer, the debug log or the request log.
 func FuzzRequest(f *testing.F) {
 	tok := testToken
-	seeds := []struct{ verb, path, query, body string }{
-		{"GET", "/waInstance1101000001/getSettings/" + tok, "", ""},
-		{"POST", "/waInstance1101000001/setSettings/" + tok, "", `{"incomingWebhook":"yes"}`},
-		{"GET", "/waInstance1101000001/receiveNotification/" + tok, "receiveTimeout=5", ""},
-		{"DELETE", "/waInstance1101000001/deleteNotification/" + tok + "/1", "", ""},
-		{"DELETE", "/waInstance1101000001/clearWebhooksQueue/" + tok, "", ""},
-		{"GET", "/waInstanceabc/getSettings/" + tok, "", ""},
-		{"POST", "/mock/v1/instances", "", `{"idInstance":5,"apiTokenInstance":"t"}`},
-		{"POST", "/mock/v1/instances/1101000001/notifications", "", `{"typeWebhook":"x"}`},
-		{"PATCH", "/mock/v1/instances/1101000001/settings", "", `{"webhookUrl":""}`},
-		{"POST", "/mock/v1/faults", "", `{"status":500}`},
+	seeds := []struct {
+		verb, path, query, body string
+		fault                   byte
+	}{
+		{"GET", "/waInstance1101000001/getSettings/" + tok, "", "", 0},
+		{"POST", "/waInstance1101000001/setSettings/" + tok, "", `{"incomingWebhook":"yes"}`, 0},
+		{"GET", "/waInstance1101000001/receiveNotification/" + tok, "receiveTimeout=5", "", 0},
+		{"DELETE", "/waInstance1101000001/deleteNotification/" + tok + "/1", "", "", 0},
+		{"DELETE", "/waInstance1101000001/clearWebhooksQueue/" + tok, "", "", 0},
+		{"GET", "/waInstanceabc/getSettings/" + tok, "", "", 0},
+		{"POST", "/mock/v1/instances", "", `{"idInstance":5,"apiTokenInstance":"t"}`, 0},
+		{"POST", "/mock/v1/instances/1101000001/notifications", "", `{"typeWebhook":"x"}`, 0},
+		{"PATCH", "/mock/v1/instances/1101000001/settings", "", `{"webhookUrl":""}`, 0},
+		{"POST", "/mock/v1/faults", "", `{"status":500}`, 0},
+		{"GET", "/waInstance1101000001/getSettings/" + tok, "", "", 1},               // 429
+		{"POST", "/waInstance1101000001/setSettings/" + tok, "", `{}`, 7 + 2},        // 500
+		{"GET", "/waInstance1101000001/receiveNotification/" + tok, "", "", 3*7 + 3}, // drop
+		{"GET", "/waInstance1101000002/OnlyLettersTokenWithinFortyChars/getSettings", "", "", 0},
+		{"DELETE", "/waInstance1101000003/deleteNotification/202501020304/202501020304", "", "", 0x80 + 2*7 + 4}, // 503
 	}
 	for _, s := range seeds {
-		f.Add(s.verb, s.path, s.query, []byte(s.body))
+		f.Add(s.verb, s.path, s.query, []byte(s.body), s.fault)
 	}
-	allowed := map[int]bool{200: true, 201: true, 301: true, 307: true, 308: true, 400: true, 401: true, 403: true, 404: true, 405: true, 409: true}
-	f.Fuzz(func(t *testing.T, verb, path, query string, body []byte) {
+	allowed := map[int]bool{200: true, 201: true, 301: true, 307: true, 308: true, 400: true, 401: true, 403: true, 404: true, 405: true, 409: true,
+		429: true, 500: true, 503: true}
+	f.Fuzz(func(t *testing.T, verb, path, query string, body []byte, fault byte) {
 		var logBuf bytes.Buffer
 		s := New(Options{LongPollCap: time.Nanosecond, Logger: slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 		s.noPush = true
 		defer s.Close()
-		if err := s.CreateInstance(testID, tok); err != nil {
-			t.Fatal(err)
+		for id, tok := range fuzzTokens {
+			if err := s.CreateInstance(id, tok); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Enqueue(id, json.RawMessage(notif("incomingMessageReceived", 1))); err != nil {
+				t.Fatal(err)
+			}
 		}
-		if _, err := s.Enqueue(testID, json.RawMessage(notif("incomingMessageReceived", 1))); err != nil {
-			t.Fatal(err)
-		}
+		drop := fuzzFault(t, s, fault)
 		req := &http.Request{
 			Method:     verb,
 			URL:        &url.URL{Path: path, RawQuery: query},
@@ -95,22 +145,57 @@ func FuzzRequest(f *testing.F) {
 			RequestURI: "/",
 		}
 		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
-		if !allowed[rec.Code] {
+		if dropped := serveRecovering(s, rec, req); dropped {
+			// A recorder cannot be hijacked, so a drop aborts the handler
+			// the way net/http expects; only an armed drop may do that.
+			if !drop {
+				t.Fatalf("%s %q?%q aborted without a drop fault", verb, path, query)
+			}
+		} else if !allowed[rec.Code] {
 			t.Fatalf("%s %q?%q -> unexpected status %d %q", verb, path, query, rec.Code, rec.Body.String())
 		}
 		out := rec.Body.String()
 		if rec.Code >= 400 && strings.Count(strings.TrimSuffix(out, "\n"), "\n") > 0 {
 			t.Fatalf("error body is not one line: %q", out)
 		}
-		if !strings.HasPrefix(path, controlPrefix) && strings.Contains(out, tok) {
-			t.Fatalf("answer contains the API token: %q", out)
+		var reqLog strings.Builder
+		for id := range fuzzTokens {
+			recs, err := s.Requests(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range recs {
+				reqLog.WriteString(r.Verb + " " + r.Method + " " + r.Path + "\n")
+			}
 		}
-		if strings.Contains(logBuf.String(), tok) {
-			t.Fatalf("log contains the API token: %s", logBuf.String())
+		for _, tok := range fuzzTokens {
+			if !strings.HasPrefix(path, controlPrefix) && strings.Contains(out, tok) {
+				t.Fatalf("answer contains an API token: %q", out)
+			}
+			if strings.Contains(logBuf.String(), tok) {
+				t.Fatalf("log contains an API token: %s", logBuf.String())
+			}
+			if strings.Contains(reqLog.String(), tok) {
+				t.Fatalf("request log contains an API token: %s", reqLog.String())
+			}
 		}
 		if rec.Code == 200 && rec.Header().Get("Content-Type") == "application/json" && !json.Valid(rec.Body.Bytes()) {
 			t.Fatalf("invalid JSON answer: %q", out)
 		}
 	})
+}
+
+// serveRecovering serves req and reports whether the handler aborted with
+// http.ErrAbortHandler; any other panic is re-raised.
+func serveRecovering(s *Server, w http.ResponseWriter, req *http.Request) (aborted bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r != http.ErrAbortHandler {
+				panic(r)
+			}
+			aborted = true
+		}
+	}()
+	s.ServeHTTP(w, req)
+	return false
 }

@@ -1,6 +1,7 @@
 package mockapi
 
 import (
+	"crypto/sha256"
 	"errors"
 	"io"
 	"log/slog"
@@ -72,49 +73,77 @@ func parseAPIPath(p string) (apiPath, bool) {
 	return ap, true
 }
 
-// redacted is the path for logs. The token is always ***, and any other
-// segment not shaped like what belongs there is *** too, so a token sent in
-// the wrong place is never logged either.
-func (ap *apiPath) redacted() string {
+// forLog returns ap's path and method name for logs. The token segment is
+// always ***, and every other segment is shown only when it is what belongs
+// there (digits for the id and the receipt, a known method name) and is not
+// a token, so a token sent in the wrong place is never logged either. a is
+// the account, nil when the id is unknown; m is the method the segment
+// matched. name is the canonical method name, or *** like its segment.
+func (s *Server) forLog(ap *apiPath, m method, a *account) (path, name string) {
+	name = s.shown(ap.methodSeg, m != mUnknown, a)
 	var b strings.Builder
 	b.WriteString("/waInstance")
-	b.WriteString(maskUnless(ap.idSeg, isDigits))
+	b.WriteString(s.shown(ap.idSeg, isDigits(ap.idSeg), a))
 	b.WriteByte('/')
-	b.WriteString(ap.methodName())
+	b.WriteString(name)
 	if ap.hasToken {
 		b.WriteString("/***")
 	}
 	if ap.hasRest {
 		b.WriteByte('/')
-		b.WriteString(maskUnless(ap.rest, isDigits))
+		b.WriteString(s.shown(ap.rest, isDigits(ap.rest), a))
 	}
-	return b.String()
+	if name != "" && name != masked {
+		name = methodTable[m].name
+	}
+	return b.String(), name
 }
 
-// methodName is the method segment as sent when it looks like a method name.
-func (ap *apiPath) methodName() string {
-	return maskUnless(ap.methodSeg, isLetters)
+// shown is seg for logs: itself when ok and not a token, else ***.
+func (s *Server) shown(seg string, ok bool, a *account) string {
+	if seg == "" {
+		return ""
+	}
+	if !ok || len(seg) > 40 || s.isToken(seg, a) {
+		return masked
+	}
+	return seg
 }
 
-func maskUnless(seg string, ok func(string) bool) string {
-	if seg == "" || (len(seg) <= 40 && ok(seg)) {
-		return seg
+// isToken reports whether seg is a's token or, when a is nil (the id is
+// unknown), any account's. It only decides what logs show, so it need not
+// run in constant time.
+func (s *Server) isToken(seg string, a *account) bool {
+	h := sha256.Sum256([]byte(seg))
+	if a != nil {
+		return h == a.tokenHash
 	}
-	return "***"
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, acc := range s.accounts {
+		if h == acc.tokenHash {
+			return true
+		}
+	}
+	return false
 }
+
+// verbName is the HTTP verb for logs: a standard one, else ***.
+func verbName(v string) string {
+	switch v {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return v
+	}
+	return masked
+}
+
+// masked stands for a segment or verb that logs must not show.
+const masked = "***"
 
 func isDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-func isLetters(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i] | 0x20; c < 'a' || c > 'z' {
 			return false
 		}
 	}
@@ -165,25 +194,26 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.logRequest(r, "", 0, writeText(w, http.StatusNotFound, "Not Found"))
 		return
 	}
+	m := lookupMethod(ap.methodSeg)
 	id, ok := parseID(ap.idSeg)
 	if !ok {
-		s.logRequest(r, ap.redacted(), 0, writeText(w, http.StatusBadRequest, "Parameter idInstance not an integer"))
+		path, _ := s.forLog(&ap, m, nil)
+		s.logRequest(r, path, 0, writeText(w, http.StatusBadRequest, "Parameter idInstance not an integer"))
 		return
 	}
 	a := s.account(id)
 	if a == nil {
-		s.logRequest(r, ap.redacted(), id, writeText(w, http.StatusForbidden, "Forbidden"))
+		path, _ := s.forLog(&ap, m, nil)
+		if s.isToken(ap.idSeg, nil) {
+			id = 0 // the id is another account's token: not logged either
+		}
+		s.logRequest(r, path, id, writeText(w, http.StatusForbidden, "Forbidden"))
 		return
 	}
-	m := lookupMethod(ap.methodSeg)
 	var status int
 	defer func() {
-		name := ap.methodName()
-		if m != mUnknown {
-			name = methodTable[m].name
-		}
-		path := ap.redacted()
-		a.record(RequestRecord{Time: start, Verb: maskUnless(r.Method, isLetters), Method: name, Path: path, Status: status})
+		path, name := s.forLog(&ap, m, a)
+		a.record(RequestRecord{Time: start, Verb: verbName(r.Method), Method: name, Path: path, Status: status})
 		s.logRequest(r, path, id, status)
 	}()
 
@@ -234,7 +264,7 @@ func (s *Server) logRequest(r *http.Request, path string, id int64, status int) 
 		path = "(not a GreenWaba path)"
 	}
 	s.log.LogAttrs(r.Context(), slog.LevelDebug, "request",
-		slog.String("verb", maskUnless(r.Method, isLetters)), slog.String("path", path), slog.Int64("idInstance", id), slog.Int("status", status))
+		slog.String("verb", verbName(r.Method)), slog.String("path", path), slog.Int64("idInstance", id), slog.Int("status", status))
 }
 
 func (s *Server) getSettings(w http.ResponseWriter, a *account) int {
@@ -325,12 +355,7 @@ func (s *Server) receiveNotification(w http.ResponseWriter, r *http.Request, a *
 		wake := a.wake
 		a.waiting++
 		a.mu.Unlock()
-		if s.parked != nil {
-			select {
-			case s.parked <- struct{}{}:
-			default:
-			}
-		}
+		s.changed.notify()
 		if timer == nil {
 			timer = time.NewTimer(wait)
 			defer timer.Stop()

@@ -51,6 +51,7 @@ type mock struct {
 
 func newMock(t *testing.T, opts Options) *mock {
 	t.Helper()
+	opts.changed = newSignal()
 	srv, base := StartTest(t, opts)
 	if err := srv.CreateInstance(testID, testToken); err != nil {
 		t.Fatal(err)
@@ -146,21 +147,28 @@ func (m *mock) setWebhookURL(url string) {
 	}
 }
 
-// waitFor polls observable state until cond holds or the deadline passes.
-func waitFor(t testing.TB, what string, cond func() bool) {
+// waitFor waits until cond holds, re-checking it each time srv signals a
+// change (see signal); srv must come from newMock or have Options.changed set.
+func waitFor(t testing.TB, srv *Server, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
+	deadline := time.NewTimer(10 * time.Second)
+	defer deadline.Stop()
+	for {
+		changed := srv.changed.next()
+		if cond() {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(time.Millisecond)
 	}
 }
 
-// waiting reports how many long polls are parked on the account.
-func (s *Server) waiting(id int64) int {
-	a := s.account(id)
+// waiting reports how many long polls are parked on the test account.
+func (s *Server) waiting() int {
+	a := s.account(testID)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.waiting

@@ -45,8 +45,10 @@ func (s *Server) pushLoop(a *account) {
 			a.mu.Lock()
 			a.removeLocked(it.id) // a no-op if it was deleted or cleared meanwhile
 			a.mu.Unlock()
+			s.changed.notify()
 			continue
 		}
+		s.changed.notify()
 		t := time.NewTimer(s.retry)
 		select {
 		case <-t.C:

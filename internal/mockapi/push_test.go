@@ -90,14 +90,14 @@ func TestPushDeliversFIFOWithBearer(t *testing.T) {
 			t.Fatalf("delivery %d = %+v, want %+v", i, d, want)
 		}
 	}
-	waitFor(t, "the queue to empty", func() bool { return m.info(testID).QueueLength == 0 })
+	waitFor(t, m.srv, "the queue to empty", func() bool { return m.info(testID).QueueLength == 0 })
 	// New items are pushed as they arrive.
 	b := notif("outgoingMessageStatus", 9)
 	m.enqueue(b)
 	if d := rc.next(t); d.body != b {
 		t.Fatalf("late delivery = %+v", d)
 	}
-	waitFor(t, "the queue to empty", func() bool { return m.info(testID).QueueLength == 0 })
+	waitFor(t, m.srv, "the queue to empty", func() bool { return m.info(testID).QueueLength == 0 })
 }
 
 func TestPushRetriesSameItemAndBlocksQueue(t *testing.T) {
@@ -118,7 +118,7 @@ func TestPushRetriesSameItemAndBlocksQueue(t *testing.T) {
 			t.Fatalf("Authorization sent without a token: %q", d.auth)
 		}
 	}
-	waitFor(t, "the queue to empty", func() bool { return m.info(testID).QueueLength == 0 })
+	waitFor(t, m.srv, "the queue to empty", func() bool { return m.info(testID).QueueLength == 0 })
 }
 
 func TestPushRetriesAfterTimeout(t *testing.T) {
@@ -135,7 +135,7 @@ func TestPushRetriesAfterTimeout(t *testing.T) {
 	if d.body != b {
 		t.Fatalf("retry = %s", d.body)
 	}
-	waitFor(t, "the queue to empty", func() bool { return m.info(testID).QueueLength == 0 })
+	waitFor(t, m.srv, "the queue to empty", func() bool { return m.info(testID).QueueLength == 0 })
 }
 
 func TestPushOneWorkerPerAccount(t *testing.T) {
@@ -164,7 +164,7 @@ func TestPushOneWorkerPerAccount(t *testing.T) {
 		}
 	}
 	close(rc.release)
-	waitFor(t, "the queue to empty", func() bool { return m.info(testID).QueueLength == 0 })
+	waitFor(t, m.srv, "the queue to empty", func() bool { return m.info(testID).QueueLength == 0 })
 	if n := rc.maxIn.Load(); n != 1 {
 		t.Fatalf("%d deliveries in flight at once", n)
 	}
@@ -199,7 +199,7 @@ func TestPushWaitsForApplyDelay(t *testing.T) {
 	clock.Advance(time.Minute)
 	m.settings() // any access applies the due write and starts pushing
 	rc.next(t)
-	waitFor(t, "the queue to empty", func() bool { return m.info(testID).QueueLength == 0 })
+	waitFor(t, m.srv, "the queue to empty", func() bool { return m.info(testID).QueueLength == 0 })
 }
 
 // TestCloseStopsPushWorkers: Close returns although a worker is mid-retry.
@@ -248,11 +248,11 @@ func TestSecretsNeverLogged(t *testing.T) {
 			t.Fatalf("auth = %q", d.auth)
 		}
 	}
-	waitFor(t, "the queue to empty", func() bool { return m.info(testID).QueueLength == 0 })
+	waitFor(t, m.srv, "the queue to empty", func() bool { return m.info(testID).QueueLength == 0 })
 	// An unreachable receiver fails without leaking either.
 	m.setWebhookURL("http://127.0.0.1:1/" + hookToken)
 	m.enqueue(notif("incomingMessageReceived", 2))
-	waitFor(t, "a failed delivery to be logged", func() bool { return strings.Count(buf.String(), "webhook delivery") >= 4 })
+	waitFor(t, m.srv, "a failed delivery to be logged", func() bool { return strings.Count(buf.String(), "webhook delivery") >= 4 })
 	m.srv.Close()
 	recs := m.do("GET", "/mock/v1/instances/1101000001/requests", "")
 

@@ -85,13 +85,13 @@ func TestLongPollWakesOnEnqueue(t *testing.T) {
 	m := newMock(t, Options{LongPollCap: 30 * time.Second})
 	got := make(chan response, 1)
 	go func() { got <- m.do("GET", api("receiveNotification")+"?receiveTimeout=60", "") }()
-	waitFor(t, "the long poll to park", func() bool { return m.srv.waiting(testID) == 1 })
+	waitFor(t, m.srv, "the long poll to park", func() bool { return m.srv.waiting() == 1 })
 	id := m.enqueue(notif("incomingMessageReceived", 1))
 	r := <-got
 	if rc := decodeReceipt(t, r.body); rc == nil || rc.ReceiptID != id {
 		t.Fatalf("woken poll = %d %s", r.status, r.body)
 	}
-	if n := m.srv.waiting(testID); n != 0 {
+	if n := m.srv.waiting(); n != 0 {
 		t.Fatalf("%d polls still parked", n)
 	}
 }
@@ -112,7 +112,7 @@ func TestCloseReleasesLongPolls(t *testing.T) {
 	for range 3 {
 		go func() { got <- m.do("GET", api("receiveNotification")+"?receiveTimeout=60", "") }()
 	}
-	waitFor(t, "three parked polls", func() bool { return m.srv.waiting(testID) == 3 })
+	waitFor(t, m.srv, "three parked polls", func() bool { return m.srv.waiting() == 3 })
 	m.srv.Close()
 	for range 3 {
 		if r := <-got; r.status != 200 || r.body != "null" {

@@ -1,10 +1,12 @@
 package mockapi
 
 import (
+	"io"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRouting covers D1, D3, D4, D5 and the parameter errors of D10/D11.
@@ -115,11 +117,39 @@ func TestTokenIsComparedByValueNotPrefix(t *testing.T) {
 func TestHTTPServerTimeouts(t *testing.T) {
 	t.Parallel()
 	hs := NewHTTPServer(http.NotFoundHandler())
-	if hs.ReadHeaderTimeout <= 0 || hs.IdleTimeout <= 0 || hs.ReadTimeout <= 0 {
+	if hs.ReadHeaderTimeout != defaultReadHeaderTimeout || hs.IdleTimeout <= 0 || hs.ReadTimeout <= 0 {
 		t.Fatalf("timeouts not set: %+v", hs)
 	}
-	if hs.WriteTimeout <= maxReceiveTimeout*1e9 {
+	if hs.WriteTimeout <= maxReceiveTimeout*time.Second {
 		t.Fatalf("WriteTimeout %v would cut a 60 s long poll", hs.WriteTimeout)
+	}
+}
+
+// TestStartCutsOffSlowHeaders: a client that stops halfway through its
+// request line is disconnected once ReadHeaderTimeout passes, so it cannot
+// hold a connection. The timeout is shortened to 50ms; the read deadline,
+// well below the 5 s default, only bounds a failing test.
+func TestStartCutsOffSlowHeaders(t *testing.T) {
+	t.Parallel()
+	_, base := StartTest(t, Options{readHeaderTimeout: 50 * time.Millisecond})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "GET /mock/v1/healthz HT"); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.SetReadDeadline(time.Now().Add(defaultReadHeaderTimeout / 2)); err != nil {
+		t.Fatal(err)
+	}
+	// ReadAll returns nil at EOF: the server closed the connection.
+	got, err := io.ReadAll(conn)
+	if err != nil {
+		t.Fatalf("the server kept the half-sent request open: %v", err)
+	}
+	if strings.Contains(string(got), "200 OK") {
+		t.Fatalf("the server answered a request it never fully got: %q", got)
 	}
 }
 

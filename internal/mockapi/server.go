@@ -30,6 +30,39 @@ type Options struct {
 	// on an empty queue (receiveTimeout is still validated), so tests can see
 	// the empty-queue null without waiting 5 s.
 	LongPollCap time.Duration
+
+	// Test hooks, set before the server starts.
+	readHeaderTimeout time.Duration // Start's ReadHeaderTimeout; 0 => defaultReadHeaderTimeout
+	changed           *signal       // notified when state tests wait on changes
+}
+
+// signal wakes every waiter each time it is notified, like a condition
+// variable whose waiters can also select on a deadline. Tests use it to wait
+// for the server's own goroutines (a long poll parks, a fault is taken, a push
+// delivery ends) without polling; a nil *signal ignores notify.
+type signal struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+func newSignal() *signal { return &signal{ch: make(chan struct{})} }
+
+func (sg *signal) notify() {
+	if sg == nil {
+		return
+	}
+	sg.mu.Lock()
+	close(sg.ch)
+	sg.ch = make(chan struct{})
+	sg.mu.Unlock()
+}
+
+// next returns a channel closed by the next notify. Take it before checking
+// the condition, so a change in between is not missed.
+func (sg *signal) next() <-chan struct{} {
+	sg.mu.Lock()
+	defer sg.mu.Unlock()
+	return sg.ch
 }
 
 // Errors returned by the Go control API.
@@ -64,8 +97,8 @@ type Server struct {
 	baseCtx context.Context
 	cancel  context.CancelFunc
 
-	noPush bool          // set by the fuzz target: worker goroutines make coverage nondeterministic
-	parked chan struct{} // set by benchmarks: signalled (never blocking) when a long poll parks
+	noPush  bool    // set by the fuzz target: worker goroutines make coverage nondeterministic
+	changed *signal // Options.changed
 }
 
 type realClock struct{}
@@ -79,6 +112,7 @@ func New(opts Options) *Server {
 		clock:    opts.Clock,
 		log:      opts.Logger,
 		retry:    opts.WebhookRetry,
+		changed:  opts.changed,
 		accounts: make(map[int64]*account),
 		done:     make(chan struct{}),
 	}
@@ -146,12 +180,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serveAPI(w, r)
 }
 
+// defaultReadHeaderTimeout is how long a client may take to send its headers.
+const defaultReadHeaderTimeout = 5 * time.Second
+
 // NewHTTPServer wraps h in an http.Server whose timeouts keep slow clients
 // from holding it, while leaving room for 60-second long polls.
 func NewHTTPServer(h http.Handler) *http.Server {
+	return newHTTPServer(h, defaultReadHeaderTimeout)
+}
+
+func newHTTPServer(h http.Handler, readHeaderTimeout time.Duration) *http.Server {
+	if readHeaderTimeout <= 0 {
+		readHeaderTimeout = defaultReadHeaderTimeout
+	}
 	return &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
+		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      90 * time.Second,
 		IdleTimeout:       90 * time.Second,
@@ -168,7 +212,7 @@ func Start(opts Options) (srv *Server, baseURL string, stop func(), err error) {
 		return nil, "", nil, fmt.Errorf("mockapi: listen: %w", err)
 	}
 	srv = New(opts)
-	hs := NewHTTPServer(srv)
+	hs := newHTTPServer(srv, opts.readHeaderTimeout)
 	served := make(chan struct{})
 	go func() {
 		defer close(served)
