@@ -111,17 +111,29 @@ func (s *Server) shown(seg string, ok bool, a *account) string {
 }
 
 // isToken reports whether seg is a's token or, when a is nil (the id is
-// unknown), any account's. It only decides what logs show, so it need not
-// run in constant time.
+// unknown), any account's. A digits-only segment is also checked without its
+// leading zeros, the form in which an id or a receipt id is logged. It only
+// decides what logs show, so it need not run in constant time.
 func (s *Server) isToken(seg string, a *account) bool {
-	h := sha256.Sum256([]byte(seg))
+	hashes := [][sha256.Size]byte{sha256.Sum256([]byte(seg))}
+	if trimmed := strings.TrimLeft(seg, "0"); trimmed != seg && isDigits(seg) {
+		hashes = append(hashes, sha256.Sum256([]byte(trimmed)))
+	}
+	matches := func(acc *account) bool {
+		for _, h := range hashes {
+			if h == acc.tokenHash {
+				return true
+			}
+		}
+		return false
+	}
 	if a != nil {
-		return h == a.tokenHash
+		return matches(a)
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, acc := range s.accounts {
-		if h == acc.tokenHash {
+		if matches(acc) {
 			return true
 		}
 	}
