@@ -2,7 +2,11 @@
 // loopback, for demos and CI pipelines that need GreenWaba without network or
 // account.
 //
-//	greenwaba-mock -listen 127.0.0.1:7123 -instance ID:TOKEN -apply-delay 0s -rate-limits off -webhook-retry 60s
+//	GREENWABA_API_TOKEN_INSTANCE=TOKEN greenwaba-mock -listen 127.0.0.1:7123 -instance ID -apply-delay 0s -rate-limits off
+//
+// -instance ID takes the token from GREENWABA_API_TOKEN_INSTANCE, the
+// variable the provider reads, so it stays out of ps; -instance ID:TOKEN
+// also works.
 //
 // The first line of standard output is the base URL; then one line per
 // account. Request logs go to standard error, without tokens.
@@ -36,7 +40,7 @@ const demoInstanceID = 1101000001
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	switch {
 	case err == nil:
 	case errors.Is(err, flag.ErrHelp):
@@ -47,12 +51,17 @@ func main() {
 	}
 }
 
+// tokenEnv holds the token for -instance ID; the provider reads the same
+// variable, so one environment serves both.
+const tokenEnv = "GREENWABA_API_TOKEN_INSTANCE"
+
 type instanceFlag struct {
-	id    int64
-	token string
+	id      int64
+	token   string
+	fromEnv bool // -instance ID: token comes from tokenEnv
 }
 
-// instanceList collects repeated -instance ID:TOKEN flags. Set never fails:
+// instanceList collects repeated -instance ID or ID:TOKEN flags. Set never fails:
 // the flag package would quote the value, token included, in its error, so
 // parse reports bad values itself.
 type instanceList struct {
@@ -80,21 +89,23 @@ func (l *instanceList) Set(v string) error {
 	return nil
 }
 
-// parseInstance parses ID:TOKEN; ok is false unless ID is a positive integer
-// and TOKEN is not empty.
+// parseInstance parses ID or ID:TOKEN; ok is false unless ID is a positive
+// integer and, after a colon, TOKEN is not empty.
 func parseInstance(v string) (in instanceFlag, ok bool) {
 	idStr, token, found := strings.Cut(v, ":")
 	id, err := strconv.ParseInt(idStr, 10, 64)
-	return instanceFlag{id: id, token: token}, found && err == nil && id > 0 && token != ""
+	return instanceFlag{id: id, token: token, fromEnv: !found}, err == nil && id > 0 && (!found || token != "")
 }
 
-// run is main without the process: it serves until ctx ends.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// run is main without the process: it serves until ctx ends. getenv is
+// os.Getenv outside tests.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("greenwaba-mock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:7123", "address to listen on; port 0 picks a free port")
 	var instances instanceList
-	fs.Var(&instances, "instance", "account as ID:TOKEN (repeatable); none creates one demo account")
+	fs.Var(&instances, "instance", "account to create, repeatable: `ID` takes its token from "+tokenEnv+
+		" (recommended: keeps it out of ps), ID:TOKEN gives it inline; none creates one demo account")
 	applyDelay := fs.Duration("apply-delay", 0, "how long a setSettings write takes to become visible")
 	rateLimits := fs.String("rate-limits", "off", "off, or real for GreenWaba's per-second limits (429 with Retry-After)")
 	webhookRetry := fs.Duration("webhook-retry", 60*time.Second, "push mode: wait before resending a failed webhook")
@@ -104,7 +115,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if instances.bad > 0 {
-		return errors.New("-instance wants ID:TOKEN with a positive integer ID and a non-empty TOKEN")
+		return errors.New("-instance wants ID or ID:TOKEN with a positive integer ID and a non-empty TOKEN")
+	}
+	if err := instances.resolveEnv(getenv); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return errors.New("unexpected argument: greenwaba-mock takes only flags")
@@ -145,6 +159,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	for _, in := range instances.list {
 		if err := srv.CreateInstance(in.id, in.token); err != nil {
+			if in.fromEnv && !errors.Is(err, mockapi.ErrInstanceExists) {
+				return fmt.Errorf("-instance %d: token from %s: %w", in.id, tokenEnv, err)
+			}
 			return fmt.Errorf("-instance %d: %w", in.id, err)
 		}
 	}
@@ -177,6 +194,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	return nil
+}
+
+// resolveEnv fills in the token of every -instance ID from tokenEnv; the
+// mock validates it when creating the account. Errors name the variable but
+// never show its value.
+func (l *instanceList) resolveEnv(getenv func(string) string) error {
+	for i := range l.list {
+		in := &l.list[i]
+		if !in.fromEnv {
+			continue
+		}
+		token := getenv(tokenEnv)
+		if token == "" {
+			return fmt.Errorf("-instance %d: %s is not set; export the account's token in it, or give -instance ID:TOKEN", in.id, tokenEnv)
+		}
+		in.token = token
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -25,12 +26,22 @@ type started struct {
 
 func startRun(t *testing.T, args ...string) started {
 	t.Helper()
+	return startRunEnv(t, nil, args...)
+}
+
+// env is a fake environment for run's getenv.
+func env(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+func startRunEnv(t *testing.T, environ map[string]string, args ...string) started {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	var stderr strings.Builder
 	errc := make(chan error, 1)
 	go func() {
-		err := run(ctx, args, pw, &stderr)
+		err := run(ctx, args, env(environ), pw, &stderr)
 		pw.CloseWithError(io.EOF)
 		errc <- err
 	}()
@@ -124,6 +135,58 @@ func TestRunInstancesAndFreePort(t *testing.T) {
 	}
 }
 
+// TestRunInstanceTokenFromEnv proves -instance ID takes its token from
+// GREENWABA_API_TOKEN_INSTANCE and mixes with -instance ID:TOKEN.
+func TestRunInstanceTokenFromEnv(t *testing.T) {
+	t.Parallel()
+	s := startRunEnv(t, map[string]string{tokenEnv: "envToken-1"},
+		"-listen", "127.0.0.1:0", "-instance", "1101000001", "-instance", "1101000002:inlineB2")
+	base := s.lines[0]
+	if s.lines[1] != "idInstance=1101000001" || s.lines[2] != "idInstance=1101000002" {
+		t.Fatalf("account lines = %q", s.lines[1:])
+	}
+	if code, _ := get(t, base+"/waInstance1101000001/getSettings/envToken-1"); code != 200 {
+		t.Fatalf("env-token account: %d", code)
+	}
+	if code, _ := get(t, base+"/waInstance1101000002/getSettings/envToken-1"); code != 401 {
+		t.Fatalf("inline-token account took the env token: %d", code)
+	}
+	if code, _ := get(t, base+"/waInstance1101000002/getSettings/inlineB2"); code != 200 {
+		t.Fatalf("inline-token account: %d", code)
+	}
+	for _, l := range s.lines {
+		if strings.Contains(l, "envToken-1") {
+			t.Fatalf("the env token was printed: %q", l)
+		}
+	}
+}
+
+func TestRunInstanceTokenFromEnvErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		token string // "" = unset
+		want  string
+	}{
+		{"unset", "", tokenEnv + " is not set"},
+		{"invalid", "secret-token-xyz with/bad chars", "token from " + tokenEnv},
+	} {
+		var stdout, stderr strings.Builder
+		err := run(context.Background(), []string{"-listen", "127.0.0.1:0", "-instance", "1101000001"},
+			env(map[string]string{tokenEnv: tc.token}), &stdout, &stderr)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "1101000001") {
+			t.Errorf("%s: err = %v, want it to contain %q and the id", tc.name, err, tc.want)
+			continue
+		}
+		if strings.Contains(err.Error()+stderr.String(), "secret-token-xyz") {
+			t.Errorf("%s: the token was echoed: %v", tc.name, err)
+		}
+		if stdout.Len() != 0 {
+			t.Errorf("%s: printed %q before failing", tc.name, stdout.String())
+		}
+	}
+}
+
 func TestRunDemoAccount(t *testing.T) {
 	t.Parallel()
 	s := startRun(t, "-listen", "127.0.0.1:0", "-rate-limits", "real")
@@ -154,7 +217,8 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"-rate-limits", "sometimes"},
 		{"-instance", "abc:secret-token-xyz"},
-		{"-instance", "1101000001"},
+		{"-instance", "0"},
+		{"-instance", ":secret-token-xyz"},
 		{"-instance", "1101000001:"},
 		{"-instance", "1101000001:bad/token"},
 		{"-webhook-retry", "0s"},
@@ -163,7 +227,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"-listen", "256.0.0.1:99999"},
 	} {
 		var stdout, stderr strings.Builder
-		err := run(context.Background(), args, &stdout, &stderr)
+		err := run(context.Background(), args, env(nil), &stdout, &stderr)
 		if err == nil {
 			t.Errorf("%q: no error", args)
 			continue
@@ -175,8 +239,12 @@ func TestRunRejectsBadFlags(t *testing.T) {
 			t.Errorf("%q: printed %q before failing", args, stdout.String())
 		}
 	}
-	if err := run(context.Background(), []string{"-h"}, io.Discard, io.Discard); !errors.Is(err, flag.ErrHelp) {
+	var help strings.Builder
+	if err := run(context.Background(), []string{"-h"}, env(nil), io.Discard, &help); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v", err)
+	}
+	if !strings.Contains(help.String(), "-instance ID") || !strings.Contains(help.String(), tokenEnv) {
+		t.Errorf("-h does not document -instance ID and %s:\n%s", tokenEnv, help.String())
 	}
 }
 
@@ -192,7 +260,9 @@ func TestBinarySIGTERM(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "-listen", "127.0.0.1:0", "-instance", "1101000001:tok-1")
+	// The env form, as the README recommends: the token is not in argv.
+	cmd := exec.Command(bin, "-listen", "127.0.0.1:0", "-instance", "1101000001")
+	cmd.Env = append(os.Environ(), tokenEnv+"=tok-1")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -228,6 +298,9 @@ func TestBinarySIGTERM(t *testing.T) {
 	}
 	if code, body := get(t, base+"/mock/v1/healthz"); code != 200 || body != "ok" {
 		t.Fatalf("healthz = %d %q", code, body)
+	}
+	if code, _ := get(t, base+"/waInstance1101000001/getSettings/tok-1"); code != 200 {
+		t.Fatalf("account with the token from %s: %d", tokenEnv, code)
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

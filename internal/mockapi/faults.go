@@ -1,6 +1,7 @@
 package mockapi
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -70,9 +71,10 @@ func (s *Server) takeFault(id int64, m method) (Fault, bool) {
 	return Fault{}, false
 }
 
-// applyFault performs f and reports whether it answered the request; status
-// 0 with handled means the connection was dropped.
-func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) (status int, handled bool) {
+// applyFault performs f and reports whether it answered the request. A drop
+// answers nothing: it returns the hijacked connection, which the caller
+// closes after logging the call, so the client cannot see the drop first.
+func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) (status int, dropped io.Closer, handled bool) {
 	if f.DelayMs > 0 {
 		t := time.NewTimer(time.Duration(f.DelayMs) * time.Millisecond)
 		select {
@@ -86,19 +88,20 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) (st
 	if f.Drop {
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return 0, true
+				return 0, conn, true
 			}
 		}
-		panic(http.ErrAbortHandler) // no hijacking (HTTP/2, recorders): abort the stream instead
+		// No hijacking (HTTP/2, recorders): abort the stream instead; the
+		// caller's deferred logging runs before net/http resets it.
+		panic(http.ErrAbortHandler)
 	}
 	if f.Status == 0 {
-		return 0, false
+		return 0, nil, false
 	}
 	if f.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
 	}
-	return writeText(w, f.Status, statusText(f.Status)), true
+	return writeText(w, f.Status, statusText(f.Status)), nil, true
 }
 
 // allow counts the call in the current one-second window of its method (D15).

@@ -192,6 +192,11 @@ func TestFaultDrop(t *testing.T) {
 		resp.Body.Close()
 		t.Fatalf("dropped call answered %d", resp.StatusCode)
 	}
+	// The drop is logged before the client can see it, so a script that
+	// reads the log right after the failed call finds it.
+	if recs, _ := m.srv.Requests(testID); len(recs) != 1 || recs[0].Method != "receiveNotification" || recs[0].Status != 0 {
+		t.Fatalf("request log right after the drop = %+v", recs)
+	}
 	if r := m.do("GET", api("getStateInstance"), ""); r.status != 200 {
 		t.Fatalf("after drop = %d", r.status)
 	}

@@ -222,11 +222,22 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.logRequest(r, path, id, writeText(w, http.StatusForbidden, "Forbidden"))
 		return
 	}
-	var status int
+	var (
+		status  int
+		dropped io.Closer // a hijacked connection, closed only once the call is logged
+	)
+	// The call is logged before the client can see its outcome: an answer
+	// is flushed only after the handler returns, and a dropped connection
+	// is closed only here, so a client's next call is always logged after
+	// this one. (A call the client abandons is logged when the server
+	// notices.)
 	defer func() {
 		path, name := s.forLog(&ap, m, a)
 		a.record(RequestRecord{Time: start, Verb: verbName(r.Method), Method: name, Path: path, Status: status})
 		s.logRequest(r, path, id, status)
+		if dropped != nil {
+			_ = dropped.Close()
+		}
 	}()
 
 	if !a.tokenOK(ap.token) {
@@ -240,7 +251,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if s.nFaults.Load() > 0 {
 		if f, ok := s.takeFault(id, m); ok {
 			var handled bool
-			status, handled = s.applyFault(w, r, f)
+			status, dropped, handled = s.applyFault(w, r, f)
 			if handled {
 				return
 			}
