@@ -3,7 +3,7 @@
 # Builds both binaries into a temporary directory, starts the mock on a free loopback port, points
 # Terraform at the local provider with dev_overrides (no `terraform init`, no registry) and runs
 # examples/demo/ in a copy, so that no state lands in the repository. Exits non-zero on the first
-# failure; the mock and the temporary directory are removed in every case, Ctrl-C included.
+# failure, 130 when interrupted; the mock and the temporary directory are removed in every case.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/dev-overrides.sh
@@ -17,39 +17,74 @@ readonly APPLY_DELAY=2s
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/greenwaba-demo.XXXXXX")
 mock_pid=
+# Ctrl-C reaches Terraform too (the mock runs in a process group of its own): Terraform stops
+# gracefully and exits, and only then does bash run this trap. It just records the signal, so
+# that the step that failed because of it ends the run as interrupted, not as failed.
+interrupted=
+trap 'interrupted=130' INT
+trap 'interrupted=143' TERM
+
+# check_interrupted exits when a signal arrived during the last command, whatever its exit code.
+check_interrupted() {
+	if [ -n "$interrupted" ]; then exit "$interrupted"; fi
+}
 
 cleanup() {
 	local rc=$?
-	trap - EXIT INT TERM
+	trap - EXIT
+	trap '' INT TERM # a second Ctrl-C must not cut the cleanup short
+	if [ -n "$interrupted" ]; then rc=$interrupted; fi
 	if [ -n "$mock_pid" ] && kill -0 "$mock_pid" 2>/dev/null; then
 		kill -TERM "$mock_pid" 2>/dev/null || true
 		wait "$mock_pid" 2>/dev/null || true
 	fi
-	if [ "$rc" -ne 0 ] && [ -s "$work/mock.log" ]; then
+	if [ "$rc" -ne 0 ] && [ -z "$interrupted" ] && [ -s "$work/mock.log" ]; then
 		echo "--- last lines of the greenwaba-mock log (tokens are never logged) ---" >&2
 		tail -n 20 "$work/mock.log" >&2
 	fi
 	rm -rf "$work"
 	if [ "$rc" -eq 0 ]; then
 		printf '\nThe demo ran to the end: mock stopped, temporary files removed.\n'
+	elif [ -n "$interrupted" ]; then
+		printf '\nThe demo was interrupted (exit code %d); mock stopped, temporary files removed.\n' "$rc" >&2
 	else
 		printf '\nThe demo FAILED (exit code %d); mock stopped, temporary files removed.\n' "$rc" >&2
 	fi
 	exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
-if [ -t 1 ]; then bold=$'\e[1m' plain=$'\e[0m'; else bold= plain=; fi
+# Colours only on a terminal, for the narration and for Terraform.
+if [ -t 1 ]; then
+	bold=$'\e[1m' plain=$'\e[0m' no_color=()
+else
+	bold= plain= no_color=(-no-color)
+fi
 step=0
 say() {
+	check_interrupted
 	step=$((step + 1))
 	printf '\n%s[%d] %s%s\n' "$bold" "$step" "$*" "$plain"
 }
 
-tf() { terraform -chdir="$work/demo" "$@"; }
-ctl() { "$work/bin/mockctl" -url "$GREENWABA_API_URL" "$@"; }
+# tf runs terraform in the demo copy; -no-color goes after the (sub)command, where Terraform wants it.
+tf() {
+	local cmd=("$1") rc=0
+	shift
+	if [ "${cmd[0]}" = state ]; then
+		cmd+=("$1")
+		shift
+	fi
+	terraform -chdir="$work/demo" "${cmd[@]}" ${no_color[@]+"${no_color[@]}"} "$@" || rc=$?
+	check_interrupted
+	return "$rc"
+}
+ctl() {
+	local rc=0
+	"$work/bin/mockctl" -url "$GREENWABA_API_URL" "$@" || rc=$?
+	check_interrupted
+	return "$rc"
+}
 
 say "Building the provider and greenwaba-mock into a temporary directory"
 use_local_provider "$work"
@@ -58,17 +93,23 @@ cp -R examples/demo "$work/demo"
 ls "$work/bin"
 
 say "Starting greenwaba-mock on a free loopback port; each settings write takes $APPLY_DELAY to apply, as on a real account"
-# A random token, handed over through the environment only: it is never printed.
+# A random token, handed to the mock and to the provider through the environment only (`-instance ID`
+# reads GREENWABA_API_TOKEN_INSTANCE): it is never printed and never on a command line, so not in ps.
 GREENWABA_API_TOKEN_INSTANCE=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 export GREENWABA_API_TOKEN_INSTANCE GREENWABA_ID_INSTANCE=$ID
+# Monitor mode puts the mock in a process group of its own: Ctrl-C goes to Terraform, which then
+# stops gracefully while it can still reach the mock; cleanup stops the mock afterwards.
+set -m
 "$work/bin/greenwaba-mock" -listen 127.0.0.1:0 -apply-delay "$APPLY_DELAY" \
-	-instance "$ID:$GREENWABA_API_TOKEN_INSTANCE" >"$work/mock.out" 2>"$work/mock.log" &
+	-instance "$ID" >"$work/mock.out" 2>"$work/mock.log" &
 mock_pid=$!
+set +m
 # The first line of the mock's output is its base URL.
 for _ in $(seq 100); do
 	[ -s "$work/mock.out" ] && break
 	kill -0 "$mock_pid" 2>/dev/null || { cat "$work/mock.log" >&2; exit 1; }
 	sleep 0.1
+	check_interrupted
 done
 GREENWABA_API_URL=$(head -n 1 "$work/mock.out")
 export GREENWABA_API_URL
@@ -79,6 +120,7 @@ echo "GREENWABA_ID_INSTANCE and GREENWABA_API_TOKEN_INSTANCE from the environmen
 
 say "Pointing Terraform at the local build with dev_overrides in a temporary CLI configuration"
 cat "$TF_CLI_CONFIG_FILE"
+echo "Terraform warns \"Provider development overrides are in effect\" on every command below: expected here."
 
 say "terraform apply: declaring how the account delivers its webhooks"
 tf apply -auto-approve -input=false

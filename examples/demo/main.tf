@@ -39,7 +39,7 @@ data "greenwaba_notification" "head" {
 output "webhook_settings" {
   description = "The settings as Terraform manages them."
   value = {
-    id_instance                  = greenwaba_webhook_settings.demo.id
+    id_instance                  = greenwaba_webhook_settings.demo.id_instance
     webhook_url                  = greenwaba_webhook_settings.demo.webhook_url
     incoming_webhook             = greenwaba_webhook_settings.demo.incoming_webhook
     outgoing_webhook             = greenwaba_webhook_settings.demo.outgoing_webhook
