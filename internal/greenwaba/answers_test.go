@@ -9,7 +9,7 @@ import (
 )
 
 // TestClient_oddAnswers covers answers the mock never gives but the real API
-// might (reference §4, §6): an empty body from receiveNotification, a
+// might (DESIGN.md, D10 and D16): an empty body from receiveNotification, a
 // saveSettings of false, a null state.
 func TestClient_oddAnswers(t *testing.T) {
 	answers := map[string]string{

@@ -1,7 +1,7 @@
 // Package mockapi is an in-process twin of the GreenWaba HTTP API for tests,
 // demos and users' CI pipelines, served over real HTTP.
 //
-// It follows the project decisions D1–D17 of the API reference: accounts are
+// It follows the API decisions D1–D17 listed in DESIGN.md: accounts are
 // reached at /waInstance{idInstance}/{method}/{apiTokenInstance}[/{receiptId}]
 // and answer getSettings, setSettings, receiveNotification,
 // deleteNotification, getStateInstance and clearWebhooksQueue. Errors are

@@ -28,7 +28,7 @@ const (
 	kindToken                     // any string up to maxWebhookTokenLen bytes
 )
 
-// Field indexes, in the order of the GetSettings object in the reference, §3.
+// Field indexes, in the order of the GetSettings object GreenWaba returns.
 const (
 	fWid = iota
 	fCountryInstance

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// wabaKeys is the full flat GetSettings object of the reference, §3 (D8).
+// wabaKeys is the full flat GetSettings object, deprecated keys included (DESIGN.md, D8).
 var wabaKeys = []string{
 	"wid", "countryInstance", "typeAccount", "webhookUrl", "webhookUrlToken", "delaySendMessagesMilliseconds",
 	"markIncomingMessagesReaded", "markIncomingMessagesReadedOnReply", "sharedSession", "outgoingWebhook",

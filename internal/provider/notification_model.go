@@ -39,7 +39,7 @@ type notificationModel struct {
 	notificationHead
 }
 
-// notificationHead is what the head of the queue says, decoded from the webhook body (reference §7).
+// notificationHead is what the head of the queue says, decoded from the webhook body (the WABA webhook types of DESIGN.md, D17).
 type notificationHead struct {
 	Found       types.Bool           `tfsdk:"found"`
 	ReceiptID   types.Int64          `tfsdk:"receipt_id"`

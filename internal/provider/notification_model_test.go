@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// Webhook bodies shaped as in the API reference, section 7.
+// Webhook bodies shaped as GreenWaba sends them for the three WABA types (DESIGN.md, D17).
 const (
 	incomingMessageBody = `{"typeWebhook":"incomingMessageReceived","instanceData":{"idInstance":1101000001,` +
 		`"wid":"11001234567@c.us","typeInstance":"whatsapp"},"timestamp":1700000200,"idMessage":"XYZ9",` +
