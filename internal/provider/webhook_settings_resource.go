@@ -119,18 +119,10 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 			"block describes a fresh account and removing a line from the configuration returns that setting to its " +
 			"default. Every refresh reads all managed settings, so a change made in the GreenWaba console shows as a " +
 			"planned in-place update.\n\n" +
-			"**Writes reboot the account.** The provider reads the live settings first and writes (all managed " +
-			"settings at once) only when something differs, so an apply that changes nothing makes no write. After a " +
-			"write it waits, within `timeouts`, until GetSettings shows the new values: GreenWaba can take up to " +
-			"5 minutes.\n\n" +
-			"**Destroying this resource does not delete the account.** It writes a new account's settings back: no " +
-			"webhook URL (notifications go to the HTTP API queue), no token, every notification switched off; and " +
-			"waits for them to show.\n\n" +
-			"**Import** by the account's `idInstance` (`1101000001`), or, when the configuration uses " +
-			"`webhook_url_token_wo`, by `<idInstance>" + importWriteOnlySuffix + "` (`1101000001" +
-			importWriteOnlySuffix + "`): the account's token then never enters the state or the plan, and the plan " +
-			"after the import is empty when `webhook_url_token_wo` matches it. A plain `idInstance` import reads " +
-			"the token into `webhook_url_token`.",
+			"Writes reboot the account, so an apply writes only when something differs, then waits (within " +
+			"`timeouts`) until GreenWaba shows the new values. Destroy does not delete the account: it writes a new " +
+			"account's settings back. Import by `idInstance`, or by `<idInstance>" + importWriteOnlySuffix +
+			"` when the configuration uses `webhook_url_token_wo`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The account's `idInstance`, as a string.",
