@@ -86,6 +86,20 @@ func startMock(t *testing.T, opts mockapi.Options) (*mockapi.Server, string) {
 	return srv, baseURL
 }
 
+// refusingURL is a loopback URL whose port was just freed, so connecting to it is refused.
+func refusingURL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return "http://" + addr
+}
+
 func newTestClient(t *testing.T, baseURL string, mod ...func(*Config)) (*Client, *recorder) {
 	t.Helper()
 	rec := &recorder{}
@@ -398,15 +412,9 @@ func TestClient_retriesAttemptTimeout(t *testing.T) {
 }
 
 func TestClient_connectionRefusedIsRetriedThenReported(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	c, rec := newTestClient(t, "http://"+addr, func(cfg *Config) { cfg.Retry.MaxRetries = 2 })
+	c, rec := newTestClient(t, refusingURL(t), func(cfg *Config) { cfg.Retry.MaxRetries = 2 })
 
-	_, err = c.GetSettings(context.Background())
+	_, err := c.GetSettings(context.Background())
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 0 || ae.Attempts != 3 {
 		t.Fatalf("err = %v, want a network APIError after 3 attempts", err)
@@ -558,15 +566,9 @@ func TestSetSettings_retriedOnlyWhenItCannotHaveArrived(t *testing.T) {
 // TestSetSettings_retriedWhenConnectionRefused: nothing was sent, so the
 // write is repeated like any other call.
 func TestSetSettings_retriedWhenConnectionRefused(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	c, rec := newTestClient(t, "http://"+addr, func(cfg *Config) { cfg.Retry.MaxRetries = 2 })
+	c, rec := newTestClient(t, refusingURL(t), func(cfg *Config) { cfg.Retry.MaxRetries = 2 })
 
-	err = c.SetSettings(context.Background(), SettingsUpdate{IncomingWebhook: ptr(true)})
+	err := c.SetSettings(context.Background(), SettingsUpdate{IncomingWebhook: ptr(true)})
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Attempts != 3 || !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Fatalf("err = %v, want connection refused after 3 attempts", err)
@@ -856,12 +858,7 @@ func TestClient_secretsNeverInErrorsOrLogs(t *testing.T) {
 	if err := srv.EditSettings(testID, map[string]any{"webhookUrlToken": hookToken}); err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	refused := "http://" + ln.Addr().String()
-	ln.Close()
+	refused := refusingURL(t)
 
 	rec := &recorder{}
 	client := func(mod func(*Config)) *Client {
