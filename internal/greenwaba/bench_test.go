@@ -22,7 +22,6 @@ type bareSettings struct {
 	IncomingWebhook           string `json:"incomingWebhook"`
 	OutgoingWebhook           string `json:"outgoingWebhook"`
 	OutgoingAPIMessageWebhook string `json:"outgoingAPIMessageWebhook"`
-	Wid                       string `json:"wid"`
 }
 
 // bareGetSettings is the same request made with a bare http.Client: same
@@ -65,7 +64,7 @@ func BenchmarkGetSettings(b *testing.B) {
 	// client always does, so the bare side must pay for it too.
 	hc := cleanhttp.DefaultPooledClient()
 	hc.Timeout = DefaultRequestTimeout
-	c, err := New(Config{APIURL: base, IDInstance: testID, Token: testToken, HTTPClient: hc, UserAgent: "bench"})
+	c, err := New(Config{APIURL: base, IDInstance: testID, Token: testToken, HTTPClient: hc, UserAgent: "bench", Pacer: unpaced()})
 	if err != nil {
 		b.Fatal(err)
 	}

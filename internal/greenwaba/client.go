@@ -1,16 +1,17 @@
 // Package greenwaba is a client for the GreenWaba (GREEN-API WhatsApp Business)
-// HTTP API: typed settings and notification calls that retry transient
-// failures, fail fast with actionable errors, and never print the API token.
+// HTTP API: typed settings and notification calls that keep to the account's
+// rate limits, retry what is safe to retry, and never print the API token.
 //
-// Calls that are safe to repeat (getSettings, receiveNotification,
-// getStateInstance, and deleteNotification, whose repeat answers "not
-// found") are retried on 429, 500, 502, 503 and 504, on refused, reset or
-// dropped connections and on timeouts. A setSettings write is not: every
-// accepted write reboots the account, so it is retried only when it cannot
-// have been processed, on 429 and 503 and when the connection could not be
-// made. After a timeout, a dropped connection or another 5xx the write may
-// have been saved; the call fails at once and says so, and the caller reads
-// the settings to find out.
+// One request lifecycle serves every call. Before each attempt the call waits
+// for its account's turn (Pacer). A call that is safe to repeat (getSettings,
+// receiveNotification, getStateInstance) is retried on 429, 500, 502, 503 and
+// 504, on 400 "instance in starting process" (D18), on refused, reset or
+// dropped connections and on timeouts, with Retry-After honoured. A
+// setSettings write is retried at once only when it cannot have been saved
+// (429, 503, 400 "starting", no connection); after any other failure it may
+// have been saved, so SetSettings asks the account (D20) and writes again
+// only when it was not. The caller's context is the only deadline;
+// Config.RequestTimeout bounds one attempt.
 package greenwaba
 
 import (
@@ -37,25 +38,16 @@ const DefaultRequestTimeout = 30 * time.Second
 // RetryPolicy.MaxRetries is 0.
 const DefaultMaxRetries = 4
 
-// defaultTokenSource is how the user configures the token when
-// Config.TokenSource does not say otherwise.
-const defaultTokenSource = "api_token_instance or GREENWABA_API_TOKEN_INSTANCE"
-
-// RetryPolicy bounds how the client rides out 429, 5xx and network failures.
-// Zero fields take the defaults.
+// RetryPolicy says how often and how patiently a call is retried. Zero
+// fields take the defaults. No field bounds a call's time: its context does.
 type RetryPolicy struct {
 	// MaxRetries is the number of retries after the first attempt; 0 means
 	// DefaultMaxRetries, a negative value disables retries.
 	MaxRetries int
-	// MinWait is the first backoff wait (default 500ms); later waits double,
-	// with jitter, up to MaxWait (default 30s).
+	// MinWait is the first backoff wait (default 500ms); later waits double
+	// up to MaxWait (default 30s). A Retry-After is honoured instead.
 	MinWait time.Duration
 	MaxWait time.Duration
-	// MaxElapsed bounds the time of one call, attempts and waits included
-	// (default 2m). A Retry-After is honoured even above MaxWait, but a wait
-	// that would end after MaxElapsed or the context's deadline is not
-	// started: the call fails at once with the last answer.
-	MaxElapsed time.Duration
 }
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
@@ -71,25 +63,15 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	if p.MaxWait <= 0 {
 		p.MaxWait = 30 * time.Second
 	}
-	if p.MaxWait < p.MinWait {
-		p.MaxWait = p.MinWait
-	}
-	if p.MaxElapsed <= 0 {
-		p.MaxElapsed = 2 * time.Minute
-	}
+	p.MaxWait = max(p.MaxWait, p.MinWait)
 	return p
 }
 
 // Config describes one GreenWaba account and how to reach it.
 type Config struct {
-	APIURL     string // default DefaultAPIURL
+	APIURL     string // default DefaultAPIURL; see ParseAPIURL
 	IDInstance int64
 	Token      string // apiTokenInstance
-	// TokenSource says where the caller got Token, named the way the user
-	// configures it, e.g. `instance_tokens["1101000002"]`; errors about the
-	// token (HTTP 401) point there. Empty means "api_token_instance or
-	// GREENWABA_API_TOKEN_INSTANCE".
-	TokenSource string
 	// HTTPClient carries the transport; nil means a pooled client. The client
 	// works on a copy that never follows redirects (they would carry the
 	// token to another URL) and has its Timeout set to RequestTimeout.
@@ -100,7 +82,10 @@ type Config struct {
 	RequestTimeout time.Duration
 	UserAgent      string // see UserAgent; default "terraform-provider-greenwaba"
 	Retry          RetryPolicy
-	Log            LogFunc // nil means no logging
+	// Pacer spaces the calls to each account; share one between every client
+	// of a process. Nil means a Pacer of this client's own.
+	Pacer *Pacer
+	Log   LogFunc // nil means no logging
 }
 
 // String masks the token so that printing a Config is safe.
@@ -116,6 +101,32 @@ func maskedIfSet(s string) string {
 		return `""`
 	}
 	return Masked
+}
+
+// ParseAPIURL is the rule for the API's base URL: an absolute http or https
+// URL with a host and nothing after the path (the client appends
+// /waInstance{id}/{method}/{token} to it). "" is DefaultAPIURL. The error
+// says what is wrong without quoting the URL.
+func ParseAPIURL(s string) (*url.URL, error) {
+	if s == "" {
+		s = DefaultAPIURL
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return nil, errors.New("it cannot be parsed as a URL")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, errors.New("its scheme must be http or https")
+	case u.Hostname() == "":
+		return nil, errors.New("it has no host")
+	case u.User != nil:
+		return nil, errors.New("it carries a user name or password")
+	case u.RawQuery != "" || u.ForceQuery:
+		return nil, errors.New("it has a query (?...)")
+	case u.Fragment != "" || strings.Contains(s, "#"):
+		return nil, errors.New("it has a fragment (#...)")
+	}
+	return u, nil
 }
 
 // UserAgent builds the User-Agent header value from the provider's version
@@ -135,41 +146,30 @@ func UserAgent(providerVersion, terraformVersion string) string {
 // Client calls the GreenWaba API for one account. It is safe for concurrent
 // use and reuses connections; create one per account.
 type Client struct {
-	id          int64
-	token       string
-	tokenSource string // never empty
-	prefix      string // "{apiURL}/waInstance{id}/"
-	tokenPath   string // token, path-escaped
-	http        *http.Client
-	timeout     time.Duration // per attempt
-	userAgent   string
-	retry       RetryPolicy
-	log         LogFunc
-
-	// WaitForSettings backoff (defaultPollMin, defaultPollMax); tests shorten it.
-	pollMin, pollMax time.Duration
+	id        int64
+	token     string
+	prefix    string // "{apiURL}/waInstance{id}/"
+	tokenPath string // token, path-escaped
+	http      *http.Client
+	timeout   time.Duration // per attempt
+	userAgent string
+	retry     RetryPolicy
+	pacer     *Pacer
+	log       LogFunc
+	clock     clock
 }
 
 // New checks cfg and returns a client for its account.
 func New(cfg Config) (*Client, error) {
 	if cfg.IDInstance <= 0 {
-		return nil, fmt.Errorf("GreenWaba instance id %d is not valid: set id_instance or GREENWABA_ID_INSTANCE to the idInstance shown in the console", cfg.IDInstance)
-	}
-	tokenSource := cfg.TokenSource
-	if tokenSource == "" {
-		tokenSource = defaultTokenSource
+		return nil, fmt.Errorf("GreenWaba instance id %d is not valid: it must be a positive idInstance", cfg.IDInstance)
 	}
 	if cfg.Token == "" {
-		return nil, fmt.Errorf("no GreenWaba API token for instance %d: set %s", cfg.IDInstance, tokenSource)
+		return nil, fmt.Errorf("no GreenWaba API token for instance %d", cfg.IDInstance)
 	}
-	apiURL := cfg.APIURL
-	if apiURL == "" {
-		apiURL = DefaultAPIURL
-	}
-	u, err := url.Parse(apiURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		// The URL is the user's own input and carries no token: safe to show.
-		return nil, fmt.Errorf("GreenWaba API URL %q is not valid: set api_url or GREENWABA_API_URL to an http(s) URL such as %s", Redact(apiURL, cfg.Token), DefaultAPIURL)
+	u, err := ParseAPIURL(cfg.APIURL)
+	if err != nil {
+		return nil, fmt.Errorf("GreenWaba API URL is not valid: %w", err)
 	}
 
 	base := cfg.HTTPClient
@@ -191,19 +191,22 @@ func New(cfg Config) (*Client, error) {
 	if ua == "" {
 		ua = "terraform-provider-greenwaba"
 	}
+	pacer := cfg.Pacer
+	if pacer == nil {
+		pacer = NewPacer()
+	}
 	return &Client{
-		id:          cfg.IDInstance,
-		token:       cfg.Token,
-		tokenSource: tokenSource,
-		prefix:      strings.TrimRight(apiURL, "/") + "/waInstance" + strconv.FormatInt(cfg.IDInstance, 10) + "/",
-		tokenPath:   url.PathEscape(cfg.Token),
-		http:        &hc,
-		timeout:     timeout,
-		userAgent:   ua,
-		retry:       cfg.Retry.withDefaults(),
-		log:         cfg.Log,
-		pollMin:     defaultPollMin,
-		pollMax:     defaultPollMax,
+		id:        cfg.IDInstance,
+		token:     cfg.Token,
+		prefix:    strings.TrimRight(u.String(), "/") + "/waInstance" + strconv.FormatInt(cfg.IDInstance, 10) + "/",
+		tokenPath: url.PathEscape(cfg.Token),
+		http:      &hc,
+		timeout:   timeout,
+		userAgent: ua,
+		retry:     cfg.Retry.withDefaults(),
+		pacer:     pacer,
+		log:       cfg.Log,
+		clock:     pacer.clock,
 	}, nil
 }
 
@@ -216,24 +219,15 @@ func (c Client) String() string { return fmt.Sprintf("greenwaba.Client(instance 
 // GoString keeps %#v from printing the token.
 func (c Client) GoString() string { return c.String() }
 
-// stateResponse is the getStateInstance answer.
-type stateResponse struct {
-	StateInstance *string `json:"stateInstance"`
-}
-
-// GetStateInstance returns the account state, e.g. "authorized" or "starting".
-func (c *Client) GetStateInstance(ctx context.Context) (string, error) {
-	var out stateResponse
-	if err := c.callJSON(ctx, request{verb: http.MethodGet, method: "getStateInstance"}, &out); err != nil {
+// stateInstance returns the account state, e.g. "authorized" or "starting".
+func (c *Client) stateInstance(ctx context.Context) (string, error) {
+	var out struct {
+		StateInstance *string `json:"stateInstance"`
+	}
+	err := c.callJSON(ctx, request{verb: http.MethodGet, method: "getStateInstance"}, &out,
+		func() bool { return out.StateInstance != nil && *out.StateInstance != "" })
+	if err != nil {
 		return "", err
 	}
-	if out.StateInstance == nil {
-		return "", c.unexpected("getStateInstance", errors.New("no stateInstance in the answer"))
-	}
 	return *out.StateInstance, nil
-}
-
-// unexpected reports an answer the client cannot use.
-func (c *Client) unexpected(method string, err error) error {
-	return fmt.Errorf("GreenWaba %s for instance %d gave an unexpected answer: %w", method, c.id, scrub(err, "", c.token))
 }

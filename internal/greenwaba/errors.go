@@ -12,85 +12,59 @@ import (
 )
 
 // APIError is returned when a GreenWaba call fails: the API answered with an
-// error status, or no answer arrived after the retries allowed. Its message
-// says what the user should do; callers branch on StatusCode with errors.As.
+// error status, or no usable answer arrived within the retries and the
+// context. Callers branch on its fields, or on IsAccountGone and
+// IsUnauthorized; its message says what happened, in the API's terms.
 type APIError struct {
 	Method     string // GreenWaba method, e.g. "getSettings"
 	IDInstance int64
 	StatusCode int    // HTTP status of the final answer; 0 when none arrived
 	Body       string // start of the answer, one line, secrets masked
 	Attempts   int    // requests sent, the first one included
-	// TokenSource names where the token came from, as Config.TokenSource;
-	// the 401 message points there. Empty means "api_token_instance or
-	// GREENWABA_API_TOKEN_INSTANCE".
-	TokenSource string
+	// InBody is set when StatusCode came in the JSON body of an HTTP 200
+	// answer, as {"code": 401, ...} (D19).
+	InBody bool
+	// MayBeSaved is set when a setSettings failed after the request may have
+	// reached GreenWaba (D20).
+	MayBeSaved bool
 	// Err is the cause when no usable answer arrived: a network error (URLs
 	// masked) or the context's error. Nil for plain error statuses.
 	Err error
 
-	lastStatus int  // status of the last answer before Err ended the call
-	notRetried bool // a write was not retried because it may have been saved
+	lastStatus int // status of the last answer before the context ended the call
 }
 
-// Error says what happened and, where the user can act, what to do.
+// Error says what happened.
 func (e *APIError) Error() string {
-	switch {
+	var msg string
+	switch code := e.StatusCode; {
 	case e.Err != nil && isContextErr(e.Err):
-		msg := fmt.Sprintf("GreenWaba %s for instance %d stopped after %s: %v",
-			e.Method, e.IDInstance, attempts(e.Attempts), e.Err)
+		msg = fmt.Sprintf("GreenWaba %s for instance %d stopped after %s: %v", e.Method, e.IDInstance, attempts(e.Attempts), e.Err)
 		if e.lastStatus != 0 {
 			msg += fmt.Sprintf(" (last answer: HTTP %d %s)", e.lastStatus, http.StatusText(e.lastStatus))
 		}
-		return msg + e.notRetriedNote()
 	case e.Err != nil:
-		return fmt.Sprintf("GreenWaba %s for instance %d failed after %s: %v: check api_url or GREENWABA_API_URL and the network%s",
-			e.Method, e.IDInstance, attempts(e.Attempts), e.Err, e.notRetriedNote())
-	}
-	switch code := e.StatusCode; {
-	case code == http.StatusUnauthorized:
-		src := e.TokenSource
-		if src == "" {
-			src = defaultTokenSource
-		}
-		return fmt.Sprintf("GreenWaba rejected the API token for instance %d (HTTP 401): check %s", e.IDInstance, src)
-	case code == http.StatusForbidden:
-		return fmt.Sprintf("GreenWaba refused instance %d (HTTP 403): check id_instance or GREENWABA_ID_INSTANCE, or the instance was deleted",
-			e.IDInstance)
-	case code == http.StatusTooManyRequests:
-		return fmt.Sprintf("GreenWaba rate limited %s for instance %d (HTTP 429) after %s: make fewer concurrent changes to this instance or retry later",
-			e.Method, e.IDInstance, attempts(e.Attempts))
-	case code == http.StatusNotFound:
-		return fmt.Sprintf("GreenWaba does not know %s (HTTP 404)%s: check that api_url or GREENWABA_API_URL points at the GreenWaba API",
-			e.Method, e.bodySuffix())
-	case code == http.StatusBadRequest:
-		return fmt.Sprintf("GreenWaba rejected %s for instance %d (HTTP 400)%s", e.Method, e.IDInstance, e.bodySuffix())
-	case code >= 500:
-		return fmt.Sprintf("GreenWaba %s for instance %d failed with HTTP %d after %s%s: the service is having trouble, retry later%s",
-			e.Method, e.IDInstance, code, attempts(e.Attempts), e.bodySuffix(), e.notRetriedNote())
-	case code >= 300 && code < 400:
-		return fmt.Sprintf("GreenWaba %s for instance %d answered with a redirect (HTTP %d), which the client does not follow: check api_url or GREENWABA_API_URL",
-			e.Method, e.IDInstance, code)
+		msg = fmt.Sprintf("GreenWaba %s for instance %d failed after %s: %v", e.Method, e.IDInstance, attempts(e.Attempts), e.Err)
+	case e.InBody:
+		msg = fmt.Sprintf("GreenWaba %s for instance %d answered HTTP 200 carrying error %d %s: %s",
+			e.Method, e.IDInstance, code, http.StatusText(code), e.Body)
 	default:
-		return fmt.Sprintf("GreenWaba %s for instance %d answered HTTP %d%s", e.Method, e.IDInstance, code, e.bodySuffix())
+		msg = fmt.Sprintf("GreenWaba %s for instance %d answered HTTP %d %s", e.Method, e.IDInstance, code, http.StatusText(code))
+		if code == http.StatusTooManyRequests || code >= 500 || isStarting(code, []byte(e.Body)) {
+			msg += " after " + attempts(e.Attempts)
+		}
+		if e.Body != "" {
+			msg += ": " + e.Body
+		}
 	}
+	if e.MayBeSaved {
+		msg += " (the write may have been saved)"
+	}
+	return msg
 }
 
 // Unwrap gives errors.Is access to the cause, e.g. context.DeadlineExceeded.
 func (e *APIError) Unwrap() error { return e.Err }
-
-func (e *APIError) notRetriedNote() string {
-	if !e.notRetried {
-		return ""
-	}
-	return " (not retried: the write may have been saved, and each write reboots the instance; read the settings before writing again)"
-}
-
-func (e *APIError) bodySuffix() string {
-	if e.Body == "" {
-		return ""
-	}
-	return ": " + e.Body
-}
 
 func attempts(n int) string {
 	if n == 1 {
@@ -103,11 +77,33 @@ func isContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
-// IsNotFound reports whether err means GreenWaba does not know the instance
-// (HTTP 403: unknown or deleted idInstance).
-func IsNotFound(err error) bool {
+// IsAccountGone reports whether err means GreenWaba does not know the
+// account: HTTP 403, an unknown or deleted idInstance (D3).
+func IsAccountGone(err error) bool { return hasStatus(err, http.StatusForbidden) }
+
+// IsUnauthorized reports whether err means GreenWaba rejected the API token
+// (HTTP 401, or 401 in a 200 answer's body).
+func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
+
+func hasStatus(err error, code int) bool {
 	var e *APIError
-	return errors.As(err, &e) && e.StatusCode == http.StatusForbidden
+	return errors.As(err, &e) && e.StatusCode == code
+}
+
+// UnexpectedAnswerError is an HTTP 200 answer without the shape of the
+// method's result (D19), e.g. settings without their live keys.
+type UnexpectedAnswerError struct {
+	Method     string
+	IDInstance int64
+	Body       string // start of the answer, one line, secrets masked
+}
+
+func (e *UnexpectedAnswerError) Error() string {
+	body := e.Body
+	if body == "" {
+		body = "(empty)"
+	}
+	return fmt.Sprintf("GreenWaba %s for instance %d answered HTTP 200 with something that is not its result: %s", e.Method, e.IDInstance, body)
 }
 
 // NotConvergedError is returned by WaitForSettings when the context ends
@@ -124,7 +120,7 @@ type NotConvergedError struct {
 }
 
 func (e *NotConvergedError) Error() string {
-	msg := fmt.Sprintf("GreenWaba has not applied the settings for instance %d after %s: %s still differ; the API can take up to 5 minutes to apply a change, retry with a longer timeout",
+	msg := fmt.Sprintf("GreenWaba has not applied the settings of instance %d after %s: %s still differ",
 		e.IDInstance, e.Waited.Round(time.Millisecond), strings.Join(e.Fields, ", "))
 	if e.LastErr != nil {
 		msg += " (last poll: " + e.LastErr.Error() + ")"
@@ -141,6 +137,20 @@ func (e *NotConvergedError) Unwrap() []error {
 		}
 	}
 	return errs
+}
+
+// ChangedElsewhereError is returned by WaitForSettings when a setting shows
+// a value that is neither the one before the write nor the one written:
+// someone else changed the account meanwhile. Fields lists their wire names;
+// values are never included.
+type ChangedElsewhereError struct {
+	IDInstance int64
+	Fields     []string
+}
+
+func (e *ChangedElsewhereError) Error() string {
+	return fmt.Sprintf("the settings of GreenWaba instance %d were changed by someone else during the write: %s show a value that is neither the previous one nor the one written",
+		e.IDInstance, strings.Join(e.Fields, ", "))
 }
 
 // Masked is what Redact puts in place of a secret.

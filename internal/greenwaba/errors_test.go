@@ -49,36 +49,29 @@ func TestScrub_rewritesURLErrors(t *testing.T) {
 	}
 }
 
-func TestAPIError_messagesSayWhatToDo(t *testing.T) {
+func TestAPIError_messagesSayWhatHappened(t *testing.T) {
 	tests := []struct {
 		err  *APIError
-		want []string
+		want string
 	}{
-		{&APIError{Method: "getSettings", IDInstance: 1101000001, StatusCode: 401, Body: "Unauthorized", Attempts: 1},
-			[]string{"GreenWaba rejected the API token for instance 1101000001 (HTTP 401): check api_token_instance or GREENWABA_API_TOKEN_INSTANCE"}},
-		{&APIError{Method: "getSettings", IDInstance: 1101000002, StatusCode: 401, Attempts: 1, TokenSource: `instance_tokens["1101000002"]`},
-			[]string{`GreenWaba rejected the API token for instance 1101000002 (HTTP 401): check instance_tokens["1101000002"]`}},
-		{&APIError{Method: "getSettings", IDInstance: 1101000001, StatusCode: 403, Attempts: 1},
-			[]string{"instance 1101000001", "HTTP 403", "id_instance", "GREENWABA_ID_INSTANCE", "deleted"}},
-		{&APIError{Method: "setSettings", IDInstance: 1101000001, StatusCode: 429, Attempts: 5},
-			[]string{"rate limited setSettings", "after 5 attempts"}},
+		{&APIError{Method: "getSettings", IDInstance: 7, StatusCode: 401, Body: "Unauthorized", Attempts: 1},
+			"GreenWaba getSettings for instance 7 answered HTTP 401 Unauthorized: Unauthorized"},
+		{&APIError{Method: "getSettings", IDInstance: 7, StatusCode: 401, InBody: true, Body: `{"code":401}`, Attempts: 1},
+			`GreenWaba getSettings for instance 7 answered HTTP 200 carrying error 401 Unauthorized: {"code":401}`},
+		{&APIError{Method: "setSettings", IDInstance: 7, StatusCode: 429, Attempts: 5},
+			"GreenWaba setSettings for instance 7 answered HTTP 429 Too Many Requests after 5 attempts"},
 		{&APIError{Method: "setSettings", IDInstance: 7, StatusCode: 400, Body: `bad request data: incomingWebhook must be "yes" or "no"`, Attempts: 1},
-			[]string{"rejected setSettings for instance 7 (HTTP 400): bad request data: incomingWebhook must be"}},
-		{&APIError{Method: "getSettings", IDInstance: 7, StatusCode: 503, Body: "Service Unavailable", Attempts: 3},
-			[]string{"HTTP 503 after 3 attempts: Service Unavailable", "retry later"}},
-		{&APIError{Method: "getSettings", IDInstance: 7, StatusCode: 404, Body: "Not Found", Attempts: 1},
-			[]string{"HTTP 404", "api_url"}},
+			`GreenWaba setSettings for instance 7 answered HTTP 400 Bad Request: bad request data: incomingWebhook must be "yes" or "no"`},
+		{&APIError{Method: "setSettings", IDInstance: 7, StatusCode: 502, Attempts: 3, MayBeSaved: true},
+			"GreenWaba setSettings for instance 7 answered HTTP 502 Bad Gateway after 3 attempts (the write may have been saved)"},
 		{&APIError{Method: "getSettings", IDInstance: 7, Attempts: 5, Err: errors.New("connection refused")},
-			[]string{"failed after 5 attempts: connection refused", "api_url"}},
+			"GreenWaba getSettings for instance 7 failed after 5 attempts: connection refused"},
 		{&APIError{Method: "getSettings", IDInstance: 7, Attempts: 2, Err: context.Canceled, lastStatus: 429},
-			[]string{"stopped after 2 attempts: context canceled (last answer: HTTP 429 Too Many Requests)"}},
+			"GreenWaba getSettings for instance 7 stopped after 2 attempts: context canceled (last answer: HTTP 429 Too Many Requests)"},
 	}
 	for _, tt := range tests {
-		got := tt.err.Error()
-		for _, w := range tt.want {
-			if !strings.Contains(got, w) {
-				t.Errorf("message %q lacks %q", got, w)
-			}
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("message\n%q, want\n%q", got, tt.want)
 		}
 	}
 }
@@ -89,8 +82,11 @@ func TestAPIError_errorsAsAndIs(t *testing.T) {
 	if !errors.As(err, &ae) || ae.StatusCode != 403 {
 		t.Fatalf("errors.As failed on %v", err)
 	}
-	if !IsNotFound(err) || IsNotFound(&APIError{StatusCode: 401}) || IsNotFound(errors.New("x")) {
-		t.Error("IsNotFound must be true for 403 only")
+	if !IsAccountGone(err) || IsAccountGone(&APIError{StatusCode: 401}) || IsAccountGone(errors.New("x")) {
+		t.Error("IsAccountGone must be true for 403 only")
+	}
+	if !IsUnauthorized(&APIError{StatusCode: 401, InBody: true}) || IsUnauthorized(err) {
+		t.Error("IsUnauthorized must be true for 401 only, in the body too")
 	}
 	if !errors.Is(&APIError{Err: context.DeadlineExceeded}, context.DeadlineExceeded) {
 		t.Error("APIError must unwrap its cause")
@@ -138,31 +134,29 @@ func TestParseRetryAfter(t *testing.T) {
 		{"Fri, 31 Dec 1999 23:59:59 GMT", 0, true},
 	}
 	for _, tt := range tests {
-		got, ok := parseRetryAfter(tt.in)
+		got, ok := parseRetryAfter(tt.in, time.Now())
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("parseRetryAfter(%q) = %v, %t; want %v, %t", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
 	future := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
-	if got, ok := parseRetryAfter(future); !ok || got < 80*time.Second || got > 90*time.Second {
+	if got, ok := parseRetryAfter(future, time.Now()); !ok || got < 80*time.Second || got > 90*time.Second {
 		t.Errorf("parseRetryAfter(date in 90s) = %v, %t", got, ok)
 	}
 }
 
-func TestNextWait_exponentialWithJitterWithinBounds(t *testing.T) {
-	c := &Client{retry: RetryPolicy{MinWait: 100 * time.Millisecond, MaxWait: time.Second}.withDefaults()}
-	for attempt, ceiling := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 3: 400 * time.Millisecond, 4: 800 * time.Millisecond, 5: time.Second, 40: time.Second} {
-		st := &call{c: c, attempts: attempt}
+func TestBackoff_exponentialWithJitterOrRetryAfter(t *testing.T) {
+	c := &Client{retry: RetryPolicy{MinWait: 100 * time.Millisecond, MaxWait: time.Second}.withDefaults(), clock: realClock{}}
+	for attempt, base := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 3: 400 * time.Millisecond, 4: 800 * time.Millisecond, 5: time.Second, 40: time.Second} {
 		for range 50 {
-			d, ra := st.nextWait(nil)
-			if ra || d < ceiling/2 || d > ceiling {
-				t.Fatalf("attempt %d: wait %v outside [%v, %v]", attempt, d, ceiling/2, ceiling)
+			d, ra := c.backoff(attempt, answer{status: 503})
+			if ra || d < base || d > base+base/4 {
+				t.Fatalf("attempt %d: wait %v outside [%v, %v]", attempt, d, base, base+base/4)
 			}
 		}
 	}
-	st := &call{c: c, attempts: 1}
-	resp := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"7"}}}
-	if d, ra := st.nextWait(resp); !ra || d < 7*time.Second || d > 7*time.Second+c.retry.MinWait {
+	a := answer{status: 429, header: http.Header{"Retry-After": {"7"}}}
+	if d, ra := c.backoff(1, a); !ra || d != 7*time.Second {
 		t.Errorf("Retry-After 7: wait %v, %t", d, ra)
 	}
 }
@@ -174,6 +168,9 @@ func TestNew_validatesConfig(t *testing.T) {
 		{IDInstance: 1, Token: ""},
 		{IDInstance: 1, Token: token, APIURL: "ftp://x"},
 		{IDInstance: 1, Token: token, APIURL: "http://x/?q=" + token},
+		{IDInstance: 1, Token: token, APIURL: "http://x/?x=1"},
+		{IDInstance: 1, Token: token, APIURL: "http://user:" + token + "@x/"},
+		{IDInstance: 1, Token: token, APIURL: "http://x/#" + token},
 	} {
 		_, err := New(cfg)
 		if err == nil {
@@ -183,10 +180,6 @@ func TestNew_validatesConfig(t *testing.T) {
 		if strings.Contains(err.Error(), token) {
 			t.Errorf("error %q contains the token", err)
 		}
-	}
-	_, err := New(Config{IDInstance: 1101000002, TokenSource: `instance_tokens["1101000002"]`})
-	if err == nil || !strings.Contains(err.Error(), `set instance_tokens["1101000002"]`) {
-		t.Errorf("missing fleet token: err = %v, want it to name instance_tokens", err)
 	}
 	c, err := New(Config{IDInstance: 1101000001, Token: token, APIURL: "http://127.0.0.1:1/"})
 	if err != nil {

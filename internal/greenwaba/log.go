@@ -20,22 +20,6 @@ const (
 	LogError
 )
 
-func (l LogLevel) String() string {
-	switch l {
-	case LogTrace:
-		return "TRACE"
-	case LogDebug:
-		return "DEBUG"
-	case LogInfo:
-		return "INFO"
-	case LogWarn:
-		return "WARN"
-	case LogError:
-		return "ERROR"
-	}
-	return "UNKNOWN"
-}
-
 // LogFunc receives request and response summaries. Fields never contain the
 // API token or a webhookUrlToken value: URLs are masked
 // (/waInstance1101000001/getSettings/***) and bodies have webhookUrlToken

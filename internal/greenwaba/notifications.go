@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -42,12 +41,13 @@ func (c *Client) ReceiveNotification(ctx context.Context, timeout time.Duration)
 	}
 	hc := *c.http
 	hc.Timeout = whole + c.timeout
-	body, err := c.do(ctx, request{
+	r := request{
 		verb:   http.MethodGet,
 		method: "receiveNotification",
 		query:  "?receiveTimeout=" + strconv.FormatInt(int64(whole/time.Second), 10),
 		http:   &hc,
-	})
+	}
+	body, err := c.do(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -55,32 +55,12 @@ func (c *Client) ReceiveNotification(ctx context.Context, timeout time.Duration)
 		return nil, nil
 	}
 	var n Notification
-	if err := json.Unmarshal(body, &n); err != nil {
-		return nil, c.unexpected("receiveNotification", err)
-	}
-	if n.ReceiptID <= 0 || len(n.Body) == 0 || bytes.Equal(n.Body, []byte("null")) {
-		return nil, c.unexpected("receiveNotification", errors.New("no receiptId or body"))
+	err = c.decode(r, body, &n, func() bool {
+		b := bytes.TrimSpace(n.Body)
+		return n.ReceiptID > 0 && len(b) > 0 && b[0] == '{'
+	})
+	if err != nil {
+		return nil, err
 	}
 	return &n, nil
-}
-
-// DeleteResult is the answer of deleteNotification.
-type DeleteResult struct {
-	Result bool   `json:"result"` // false: unknown or already deleted
-	Reason string `json:"reason"` // why Result is false, e.g. "notification not found"
-}
-
-// DeleteNotification removes the notification with receiptID from the queue.
-// An unknown or already deleted receipt is not an error: Result is false.
-func (c *Client) DeleteNotification(ctx context.Context, receiptID int64) (DeleteResult, error) {
-	if receiptID <= 0 {
-		return DeleteResult{}, fmt.Errorf("receipt id %d is not valid: GreenWaba receipt ids are positive", receiptID)
-	}
-	var out DeleteResult
-	err := c.callJSON(ctx, request{
-		verb:   http.MethodDelete,
-		method: "deleteNotification",
-		suffix: "/" + strconv.FormatInt(receiptID, 10),
-	}, &out)
-	return out, err
 }

@@ -1,17 +1,13 @@
 package greenwaba
 
 import (
-	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"strings"
-	"time"
-	"unicode/utf8"
 )
 
 // Wire names of the live WABA settings (D8).
@@ -21,26 +17,22 @@ const (
 	FieldIncomingWebhook           = "incomingWebhook"
 	FieldOutgoingWebhook           = "outgoingWebhook"
 	FieldOutgoingAPIMessageWebhook = "outgoingAPIMessageWebhook"
-	fieldWid                       = "wid"
 )
 
-// Settings is the account's settings as GetSettings returns them. The yes/no
-// toggles are bools; every other key, deprecated or unknown, is kept in Other
-// as sent.
+// Settings is the account's live settings (D8) as GetSettings returns them;
+// GreenWaba's deprecated keys are not read.
 type Settings struct {
 	WebhookURL                string
 	WebhookURLToken           string // a secret: never log it
 	IncomingWebhook           bool
 	OutgoingWebhook           bool
 	OutgoingAPIMessageWebhook bool
-	Wid                       string
-	Other                     map[string]json.RawMessage
 }
 
 // String masks WebhookURLToken so that printing Settings is safe.
 func (s Settings) String() string {
-	return fmt.Sprintf("greenwaba.Settings{webhookUrl:%q webhookUrlToken:%s incomingWebhook:%t outgoingWebhook:%t outgoingAPIMessageWebhook:%t wid:%q other:%d keys}",
-		s.WebhookURL, maskedIfSet(s.WebhookURLToken), s.IncomingWebhook, s.OutgoingWebhook, s.OutgoingAPIMessageWebhook, s.Wid, len(s.Other))
+	return fmt.Sprintf("greenwaba.Settings{webhookUrl:%q webhookUrlToken:%s incomingWebhook:%t outgoingWebhook:%t outgoingAPIMessageWebhook:%t}",
+		s.WebhookURL, maskedIfSet(s.WebhookURLToken), s.IncomingWebhook, s.OutgoingWebhook, s.OutgoingAPIMessageWebhook)
 }
 
 // GoString masks the token for %#v as well.
@@ -76,13 +68,13 @@ func (u SettingsUpdate) String() string {
 // GoString masks the token for %#v as well.
 func (u SettingsUpdate) GoString() string { return u.String() }
 
-type toggle struct {
+type namedToggle struct {
 	name string
 	v    *bool
 }
 
-func (u SettingsUpdate) toggles() [3]toggle {
-	return [3]toggle{
+func (u SettingsUpdate) toggles() [3]namedToggle {
+	return [3]namedToggle{
 		{FieldIncomingWebhook, u.IncomingWebhook},
 		{FieldOutgoingWebhook, u.OutgoingWebhook},
 		{FieldOutgoingAPIMessageWebhook, u.OutgoingAPIMessageWebhook},
@@ -118,14 +110,46 @@ func (u SettingsUpdate) Diff(s *Settings) []string {
 	return diff
 }
 
-// settingsWire is the setSettings body: only non-nil fields are sent.
+// settingsWire is the settings as JSON: the setSettings body (nil fields are
+// not sent) and the getSettings answer (a nil field was missing).
 type settingsWire struct {
 	WebhookURL                *string `json:"webhookUrl,omitempty"`
 	WebhookURLToken           *string `json:"webhookUrlToken,omitempty"`
-	IncomingWebhook           *string `json:"incomingWebhook,omitempty"`
-	OutgoingWebhook           *string `json:"outgoingWebhook,omitempty"`
-	OutgoingAPIMessageWebhook *string `json:"outgoingAPIMessageWebhook,omitempty"`
+	IncomingWebhook           *yesNo  `json:"incomingWebhook,omitempty"`
+	OutgoingWebhook           *yesNo  `json:"outgoingWebhook,omitempty"`
+	OutgoingAPIMessageWebhook *yesNo  `json:"outgoingAPIMessageWebhook,omitempty"`
 }
+
+// complete reports whether every live setting was in the answer (D19).
+func (w *settingsWire) complete() bool {
+	return w.WebhookURL != nil && w.WebhookURLToken != nil &&
+		w.IncomingWebhook != nil && w.OutgoingWebhook != nil && w.OutgoingAPIMessageWebhook != nil
+}
+
+// yesNo is a toggle as GreenWaba spells it: "yes" or "no".
+type yesNo bool
+
+func (b yesNo) MarshalJSON() ([]byte, error) {
+	if b {
+		return []byte(`"yes"`), nil
+	}
+	return []byte(`"no"`), nil
+}
+
+func (b *yesNo) UnmarshalJSON(v []byte) error {
+	switch string(v) {
+	case `"yes"`:
+		*b = true
+	case `"no"`:
+		*b = false
+	default:
+		// Say what kind of value, never the value.
+		return errors.New(`a toggle is not "yes" or "no"`)
+	}
+	return nil
+}
+
+func toggle(b *bool) *yesNo { return (*yesNo)(b) }
 
 // wireBody encodes u as the setSettings body: toggles as "yes"/"no", nil
 // fields left out.
@@ -133,258 +157,53 @@ func (u SettingsUpdate) wireBody() ([]byte, error) {
 	return json.Marshal(settingsWire{
 		WebhookURL:                u.WebhookURL,
 		WebhookURLToken:           u.WebhookURLToken,
-		IncomingWebhook:           yesNo(u.IncomingWebhook),
-		OutgoingWebhook:           yesNo(u.OutgoingWebhook),
-		OutgoingAPIMessageWebhook: yesNo(u.OutgoingAPIMessageWebhook),
+		IncomingWebhook:           toggle(u.IncomingWebhook),
+		OutgoingWebhook:           toggle(u.OutgoingWebhook),
+		OutgoingAPIMessageWebhook: toggle(u.OutgoingAPIMessageWebhook),
 	})
 }
 
-func yesNo(b *bool) *string {
-	if b == nil {
-		return nil
-	}
-	s := "no"
-	if *b {
-		s = "yes"
-	}
-	return &s
-}
-
-// UnmarshalJSON decodes a flat getSettings object.
-func (s *Settings) UnmarshalJSON(b []byte) error {
-	// Other aliases the bytes decoded, and json.Unmarshal may reuse b.
-	return s.decode(bytes.Clone(b))
-}
-
-// decode fills s from the getSettings body b, which it keeps: the values in
-// Other are slices of b. A hand-rolled walk over the members, after one
-// validation pass, costs about a quarter of json.Unmarshal into a
-// map[string]json.RawMessage; with the map, GetSettings measured 10–18 %
-// slower than a bare http.Client (BenchmarkGetSettings, median), above the
-// 10 % budget, against about 0 % with the walk.
-func (s *Settings) decode(b []byte) error {
-	if !json.Valid(b) {
-		return errors.New("settings are not valid JSON")
-	}
-	*s = Settings{}
-	return objectMembers(b, func(key string, v []byte) error {
-		var err error
-		switch key {
-		case FieldWebhookURL:
-			s.WebhookURL, err = jsonString(v)
-		case FieldWebhookURLToken:
-			s.WebhookURLToken, err = jsonString(v)
-		case fieldWid:
-			s.Wid, err = jsonString(v)
-		case FieldIncomingWebhook:
-			s.IncomingWebhook, err = parseToggle(v)
-		case FieldOutgoingWebhook:
-			s.OutgoingWebhook, err = parseToggle(v)
-		case FieldOutgoingAPIMessageWebhook:
-			s.OutgoingAPIMessageWebhook, err = parseToggle(v)
-		default:
-			if s.Other == nil {
-				s.Other = make(map[string]json.RawMessage, 16)
-			}
-			s.Other[key] = json.RawMessage(v[:len(v):len(v)])
-			return nil
-		}
-		if err != nil {
-			// Say which field, never its value (it may be the token).
-			return fmt.Errorf("settings field %s: unexpected %s", key, jsonKind(v))
-		}
-		return nil
-	})
-}
-
-// jsonString decodes a JSON string; null reads as "".
-func jsonString(v []byte) (string, error) {
-	if len(v) >= 2 && v[0] == '"' && bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
-		return string(v[1 : len(v)-1]), nil
-	}
-	var s string
-	err := json.Unmarshal(v, &s)
-	return s, err
-}
-
-// knownKeys interns the key strings GetSettings sends, so decoding them
-// allocates nothing.
-var knownKeys = func() map[string]string {
-	m := map[string]string{}
-	for _, k := range []string{
-		"wid", "countryInstance", "typeAccount", "webhookUrl", "webhookUrlToken", "delaySendMessagesMilliseconds",
-		"markIncomingMessagesReaded", "markIncomingMessagesReadedOnReply", "sharedSession", "outgoingWebhook",
-		"outgoingMessageWebhook", "outgoingAPIMessageWebhook", "incomingWebhook", "deviceWebhook", "statusInstanceWebhook",
-		"stateWebhook", "enableMessagesHistory", "keepOnlineStatus", "pollMessageWebhook", "incomingBlockWebhook",
-		"incomingCallWebhook", "proxyInstance", "editedMessageWebhook", "deletedMessageWebhook", "typeInstance",
-	} {
-		m[k] = k
-	}
-	return m
-}()
-
-// objectMembers calls fn with each member of the JSON object b, which must
-// be valid JSON; the value is passed as its raw bytes.
-func objectMembers(b []byte, fn func(key string, value []byte) error) error {
-	i := skipSpace(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
-			return errors.New("settings are null")
-		}
-		return errors.New("settings are not a JSON object")
-	}
-	i = skipSpace(b, i+1)
-	if b[i] == '}' {
-		return nil
-	}
-	for {
-		end := skipString(b, i)
-		raw := b[i:end]
-		key, ok := knownKeys[string(raw[1:len(raw)-1])]
-		if !ok {
-			var err error
-			if key, err = jsonString(raw); err != nil {
-				return err
-			}
-		}
-		i = skipSpace(b, end)
-		i = skipSpace(b, i+1) // the colon
-		end = skipValue(b, i)
-		if err := fn(key, b[i:end]); err != nil {
-			return err
-		}
-		i = skipSpace(b, end)
-		if b[i] == '}' {
-			return nil
-		}
-		i = skipSpace(b, i+1) // the comma
+// full is s as an update of every live setting.
+func (s *Settings) full() SettingsUpdate {
+	return SettingsUpdate{
+		WebhookURL:                &s.WebhookURL,
+		WebhookURLToken:           &s.WebhookURLToken,
+		IncomingWebhook:           &s.IncomingWebhook,
+		OutgoingWebhook:           &s.OutgoingWebhook,
+		OutgoingAPIMessageWebhook: &s.OutgoingAPIMessageWebhook,
 	}
 }
 
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
-		i++
-	}
-	return i
-}
-
-// skipString returns the index after the string starting at b[i].
-func skipString(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return i
-}
-
-// skipValue returns the index after the value starting at b[i].
-func skipValue(b []byte, i int) int {
-	switch b[i] {
-	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for i < len(b) {
-			switch b[i] {
-			case '"':
-				i = skipString(b, i)
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-			i++
-		}
-		return i
-	}
-	for i < len(b) {
-		switch b[i] {
-		case ',', '}', ']', ' ', '\n', '\r', '\t':
-			return i
-		}
-		i++
-	}
-	return i
-}
-
-// parseToggle reads "yes"/"no" (any case); null, "" and a JSON bool are
-// accepted too, so a quirk of the API does not break a read.
-func parseToggle(v json.RawMessage) (bool, error) {
-	switch string(v) {
-	case `"yes"`:
-		return true, nil
-	case `"no"`:
-		return false, nil
-	}
-	var x any
-	if err := json.Unmarshal(v, &x); err != nil {
-		return false, err
-	}
-	switch t := x.(type) {
-	case nil:
-		return false, nil
-	case bool:
-		return t, nil
-	case string:
-		switch strings.ToLower(strings.TrimSpace(t)) {
-		case "yes", "true":
-			return true, nil
-		case "no", "false", "":
-			return false, nil
-		}
-	}
-	return false, errors.New("not yes or no")
-}
-
-func jsonKind(v json.RawMessage) string {
-	switch b := bytes.TrimSpace(v); {
-	case len(b) == 0:
-		return "empty value"
-	case b[0] == '"':
-		return "string value"
-	case b[0] == '{':
-		return "object"
-	case b[0] == '[':
-		return "array"
-	case b[0] == 't' || b[0] == 'f':
-		return "boolean"
-	default:
-		return "number"
-	}
-}
-
-// GetSettings reads the account's current settings.
+// GetSettings reads the account's current settings. An answer without the
+// five live settings (D8) is an *UnexpectedAnswerError, or an *APIError when
+// it carries an error code (D19).
 func (c *Client) GetSettings(ctx context.Context) (*Settings, error) {
-	body, err := c.do(ctx, request{verb: http.MethodGet, method: "getSettings"})
-	if err != nil {
+	var w settingsWire
+	if err := c.callJSON(ctx, request{verb: http.MethodGet, method: "getSettings"}, &w, w.complete); err != nil {
 		return nil, err
 	}
-	s := new(Settings)
-	if err := s.decode(body); err != nil {
-		return nil, c.unexpected("getSettings", err)
-	}
-	return s, nil
+	return &Settings{
+		WebhookURL:                *w.WebhookURL,
+		WebhookURLToken:           *w.WebhookURLToken,
+		IncomingWebhook:           bool(*w.IncomingWebhook),
+		OutgoingWebhook:           bool(*w.OutgoingWebhook),
+		OutgoingAPIMessageWebhook: bool(*w.OutgoingAPIMessageWebhook),
+	}, nil
 }
 
-type setSettingsResponse struct {
-	SaveSettings *bool `json:"saveSettings"`
-}
+// maxWrites bounds the setSettings requests of one SetSettings whose writes
+// fail ambiguously and prove not saved (D20).
+const maxWrites = 3
 
 // SetSettings writes the fields set in u and nothing else. Every write
 // reboots the account, so an empty update sends no request, and a failed
-// write is retried only when it cannot have arrived: after 429 or 503, or
-// when the connection could not be made. A timeout, a dropped connection or
-// another 5xx ends the call at once, since the write may have been saved.
-// The change shows in GetSettings only after the account's apply delay: use
-// WaitForSettings.
+// write is never blindly sent again. After 429, 503, the reboot's 400 or a
+// refused connection it cannot have been saved and is retried like any
+// call. After another 5xx, a dropped connection or a timeout it may have
+// been (D20): SetSettings then asks the account, and returns nil when the
+// account is starting (rebooting) or already shows u, or writes again when
+// it is neither, up to maxWrites writes in all. The change shows in
+// GetSettings only after the account's apply delay: use WaitForSettings.
 func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 	if u.IsEmpty() {
 		return nil
@@ -397,94 +216,128 @@ func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 	if u.WebhookURLToken != nil && *u.WebhookURLToken != "" {
 		r.secrets = []string{*u.WebhookURLToken}
 	}
-	var out setSettingsResponse
-	if err := c.callJSON(ctx, r, &out); err != nil {
-		return err
+	for writes := 1; ; writes++ {
+		var out struct {
+			SaveSettings *bool `json:"saveSettings"`
+		}
+		err := c.callJSON(ctx, r, &out, func() bool { return out.SaveSettings != nil && *out.SaveSettings })
+		var ae *APIError
+		if err == nil || !errors.As(err, &ae) || !ae.MayBeSaved || ctx.Err() != nil {
+			return err
+		}
+		saved, why, checkErr := c.writeSaved(ctx, u)
+		if checkErr != nil {
+			return fmt.Errorf("%w; finding out whether it was saved failed: %w", err, checkErr)
+		}
+		if c.log != nil {
+			c.log(ctx, LogInfo, "GreenWaba write failed after it may have been saved", map[string]any{
+				"greenwaba_method": "setSettings", "error": err.Error(), "saved": saved, "evidence": why, "writes": writes})
+		}
+		if saved {
+			return nil
+		}
+		if writes == maxWrites {
+			return err
+		}
 	}
-	if out.SaveSettings == nil || !*out.SaveSettings {
-		return fmt.Errorf("GreenWaba did not save the settings of instance %d (saveSettings is not true): retry the apply", c.id)
-	}
-	return nil
 }
 
-// WaitForSettings backoff. GreenWaba allows 1 getSettings per second per
-// account (D15), so polls are never closer than defaultPollMin.
-const (
-	defaultPollMin = time.Second
-	defaultPollMax = 10 * time.Second
-)
-
-// pollWait is the pause before the next poll: delay plus up to half of it
-// again as jitter, within limit. It never undercuts delay, which keeps the
-// first pause at or above the rate limit.
-func pollWait(delay, limit time.Duration) time.Duration {
-	return min(delay+rand.N(delay/2+1), max(limit, delay))
+// writeSaved finds out whether a write of u that failed ambiguously was
+// saved (D20): the account is starting (the write's reboot), or it shows u
+// already. Neither means it was not: GreenWaba reboots on every saved write.
+func (c *Client) writeSaved(ctx context.Context, u SettingsUpdate) (saved bool, evidence string, err error) {
+	state, err := c.stateInstance(ctx)
+	if err != nil {
+		return false, "", err
+	}
+	if state == "starting" {
+		return true, "stateInstance starting", nil
+	}
+	s, err := c.GetSettings(ctx)
+	if err != nil {
+		return false, "", err
+	}
+	if len(u.Diff(s)) == 0 {
+		return true, "settings show the write", nil
+	}
+	return false, "stateInstance " + state + ", settings unchanged", nil
 }
 
 // WaitForSettings polls GetSettings until every field set in want shows its
-// value, and returns the settings read last. Between polls it waits 1s, 2s,
-// 4s, ... up to 10s, each plus up to half again of jitter (never above 10s),
-// as GreenWaba allows one getSettings per second per account. Failed polls that GetSettings gave up retrying (429,
-// 5xx, network) do not end the wait; other API errors are returned at once.
-// When ctx ends first it returns the last settings read (or nil) and a
-// *NotConvergedError naming the fields that still differ.
-func (c *Client) WaitForSettings(ctx context.Context, want SettingsUpdate) (*Settings, error) {
-	start := time.Now()
-	delay := c.pollMin
+// value, and returns the settings read last. old is the settings before the
+// write (nil when unknown). Polls follow the account's pace (one getSettings
+// per second, D15), so the wait ends about a second after the values show.
+// Polls that failed transiently (429, 5xx, the reboot's 400, network) do not
+// end the wait; other errors are returned at once. A field that shows
+// neither its old value nor the one wanted ends the wait with a
+// *ChangedElsewhereError. When ctx ends first it returns the last settings
+// read (or nil) and a *NotConvergedError naming the fields that still
+// differ.
+func (c *Client) WaitForSettings(ctx context.Context, old *Settings, want SettingsUpdate) (*Settings, error) {
+	start := c.clock.now()
 	var last *Settings
-	var lastErr error
-	for {
+	var lastErr, stop error
+	for stop == nil {
 		s, err := c.GetSettings(ctx)
 		switch {
 		case err == nil:
 			last, lastErr = s, nil
-			if len(want.Diff(s)) == 0 {
+			pending := want.Diff(s)
+			if len(pending) == 0 {
 				return s, nil
 			}
-		case ctx.Err() != nil:
-			// Ended during the poll: report convergence, not the poll.
+			if old != nil {
+				if foreign := intersect(pending, old.full().Diff(s)); len(foreign) > 0 {
+					return s, &ChangedElsewhereError{IDInstance: c.id, Fields: foreign}
+				}
+			}
+			if c.log != nil {
+				c.log(ctx, LogDebug, "GreenWaba settings not applied yet", map[string]any{
+					"greenwaba_method": "getSettings", "fields": strings.Join(pending, ",")})
+			}
+		case ctx.Err() != nil || isContextErr(err):
+			// The deadline ended the poll, or would have ended its wait: report convergence, not the poll.
+			stop = context.Cause(ctx)
+			if stop == nil {
+				stop = context.DeadlineExceeded
+			}
 		case !transient(err):
 			return last, err
 		default:
 			lastErr = err
 		}
+	}
+	return last, &NotConvergedError{
+		IDInstance: c.id,
+		Fields:     want.Diff(last),
+		Waited:     c.clock.now().Sub(start),
+		LastErr:    lastErr,
+		ctxErr:     stop,
+	}
+}
 
-		if ctx.Err() == nil {
-			wait := pollWait(delay, c.pollMax)
-			if c.log != nil {
-				c.log(ctx, LogDebug, "GreenWaba settings not applied yet", map[string]any{
-					"greenwaba_method": "getSettings",
-					"fields":           strings.Join(want.Diff(last), ","),
-					"wait":             wait.String(),
-				})
+// intersect returns the elements of a that are also in b, in a's order.
+func intersect(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				out = append(out, x)
+				break
 			}
-			t := time.NewTimer(wait)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-			case <-t.C:
-				delay = min(delay*2, c.pollMax)
-				continue
-			}
-		}
-		return last, &NotConvergedError{
-			IDInstance: c.id,
-			Fields:     want.Diff(last),
-			Waited:     time.Since(start),
-			LastErr:    lastErr,
-			ctxErr:     ctx.Err(),
 		}
 	}
+	return out
 }
 
 // transient reports whether err is one a later poll may not see again.
 func transient(err error) bool {
 	var e *APIError
-	if !errors.As(err, &e) {
+	if !errors.As(err, &e) || e.InBody {
 		return false
 	}
 	if e.Err != nil {
 		return !isContextErr(e.Err)
 	}
-	return retryableStatus(e.StatusCode)
+	return transientStatus(e.StatusCode, []byte(e.Body))
 }

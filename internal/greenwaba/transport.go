@@ -11,10 +11,9 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 const (
@@ -22,10 +21,13 @@ const (
 	// files, so real answers are far smaller.
 	maxBody = 8 << 20
 	// maxErrorBody bounds what is read of an error answer; errorBodyShown is
-	// what an APIError keeps of it.
+	// what an error keeps of it.
 	maxErrorBody   = 64 << 10
 	errorBodyShown = 256
 )
+
+// startingText is the body of GreenWaba's 400 while the account reboots (D18).
+const startingText = "instance in starting process"
 
 // request is one GreenWaba call.
 type request struct {
@@ -39,109 +41,253 @@ type request struct {
 	secrets []string
 	// http overrides the client's *http.Client, e.g. with a longer timeout.
 	http *http.Client
-	// write marks a call that must not run twice (setSettings: every
-	// accepted write reboots the account). It is retried only when the
-	// request cannot have been processed; see retryableWrite.
+	// write marks setSettings: every accepted write reboots the account, so
+	// it is retried here only when it cannot have been saved.
 	write bool
 }
 
-// call holds the state of one request across its attempts. retryablehttp
-// runs the attempt loop; call supplies its policy hooks.
-type call struct {
-	ctx      context.Context
-	c        *Client
-	r        request
-	masked   string // URL with the token replaced by ***
-	start    time.Time
-	sent     time.Time // start of the current attempt
-	attempts int
-	wait     time.Duration // next backoff, chosen by checkRetry
-	lastErr  error         // network error of the last attempt
-	status   int           // status of the last answer
-	// unsafeRetry is set when a write was not retried because it may have
-	// been processed; the error then says so.
-	unsafeRetry bool
+// answer is what one attempt got: an HTTP answer, or a network error.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+	err    error // scrubbed of secrets
+	dial   bool  // err happened before the request was sent
 }
 
-// callJSON runs r and decodes a 2xx JSON answer into out.
-func (c *Client) callJSON(ctx context.Context, r request, out any) error {
+// callJSON runs r, decodes its answer into out and checks with ok that the
+// answer has the method's shape (D19).
+func (c *Client) callJSON(ctx context.Context, r request, out any, ok func() bool) error {
 	body, err := c.do(ctx, r)
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return c.unexpected(r.method, err)
-	}
-	return nil
+	return c.decode(r, body, out, ok)
 }
 
-// do runs r with retries and returns the body of its 2xx answer.
+// decode reads an answer of r into out, or says why it is not one (D19).
+func (c *Client) decode(r request, body []byte, out any, ok func() bool) error {
+	if err := json.Unmarshal(body, out); err == nil && ok() {
+		return nil
+	}
+	// GreenWaba sometimes reports an error in an HTTP 200 body (D19).
+	var coded struct {
+		Code        int    `json:"code"`
+		Description string `json:"description"`
+	}
+	if json.Unmarshal(body, &coded) == nil && coded.Code >= 400 && coded.Code <= 599 {
+		return &APIError{Method: r.method, IDInstance: c.id, StatusCode: coded.Code, InBody: true,
+			Body: errorExcerpt(body, c.secrets(r)...), Attempts: 1}
+	}
+	return &UnexpectedAnswerError{Method: r.method, IDInstance: c.id, Body: errorExcerpt([]byte(maskBody(body)), c.secrets(r)...)}
+}
+
+func (c *Client) secrets(r request) []string {
+	return append([]string{c.token}, r.secrets...)
+}
+
+// do runs r, paced and retried, and returns the body of its 2xx answer.
 func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
-	st := &call{
-		ctx:    ctx,
-		c:      c,
-		r:      r,
-		masked: c.prefix + r.method + "/" + Masked + r.suffix + r.query,
-		start:  time.Now(),
+	masked := c.prefix + r.method + "/" + Masked + r.suffix + r.query
+	start := c.clock.now()
+	fail := func(e error, attempts int) error {
+		c.logf(ctx, LogDebug, "GreenWaba request failed", r, masked, map[string]any{
+			"attempts": attempts, "duration": c.clock.now().Sub(start).String(), "error": e.Error()})
+		return e
 	}
-	hc := r.http
-	if hc == nil {
-		hc = c.http
+	var last *APIError
+	for attempt := 1; ; attempt++ {
+		if err := c.pacer.wait(ctx, c.id, r.method); err != nil {
+			return nil, fail(c.stopped(r, last, attempt-1, err), attempt-1)
+		}
+		a := c.attempt(ctx, r, attempt, masked)
+		if a.err == nil && a.status >= 200 && a.status <= 299 {
+			return a.body, nil
+		}
+		last = c.errorOf(r, a, attempt)
+		if ctx.Err() != nil {
+			return nil, fail(c.stopped(r, last, attempt, ctx.Err()), attempt)
+		}
+		if !retryable(r, a) || attempt > c.retry.MaxRetries {
+			return nil, fail(last, attempt)
+		}
+		wait, retryAfter := c.backoff(attempt, a)
+		if deadline, ok := ctx.Deadline(); ok && c.clock.now().Add(wait).After(deadline) {
+			return nil, fail(last, attempt) // the deadline would end the wait: say what the API said
+		}
+		fields := map[string]any{"attempt": attempt, "wait": wait.String()}
+		if a.status != 0 {
+			fields["status"] = a.status
+		} else {
+			fields["error"] = a.err.Error()
+		}
+		if retryAfter {
+			fields["retry_after"] = true
+		}
+		c.logf(ctx, LogInfo, "GreenWaba request will be retried", r, masked, fields)
+		if err := c.clock.sleep(ctx, wait); err != nil {
+			return nil, fail(c.stopped(r, last, attempt, err), attempt)
+		}
 	}
-	// A retryablehttp.Client is a few words; one per call lets the hooks
-	// below keep per-call state without sharing it between goroutines.
-	rc := &retryablehttp.Client{
-		HTTPClient:     hc,
-		Logger:         nil, // its own logger would print the token; ours masks it
-		RetryWaitMin:   c.retry.MinWait,
-		RetryWaitMax:   c.retry.MaxWait,
-		RetryMax:       c.retry.MaxRetries,
-		RequestLogHook: st.onRequest,
-		CheckRetry:     st.checkRetry,
-		Backoff:        st.backoff,
-		ErrorHandler:   st.errorHandler,
-	}
-	var raw any // a nil []byte would still be sent as an empty body
+}
+
+// attempt sends r once.
+func (c *Client) attempt(ctx context.Context, r request, n int, masked string) answer {
+	var body io.Reader
 	if r.body != nil {
-		raw = r.body
+		body = bytes.NewReader(r.body)
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.verb, c.prefix+r.method+"/"+c.tokenPath+r.suffix+r.query, raw)
+	req, err := http.NewRequestWithContext(ctx, r.verb, c.prefix+r.method+"/"+c.tokenPath+r.suffix+r.query, body)
 	if err != nil {
-		return nil, st.apiError(scrub(err, st.masked, st.secrets()...))
+		return answer{err: scrub(err, masked, c.secrets(r)...), dial: true}
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-
-	resp, err := rc.Do(req)
-	if err != nil {
-		var ae *APIError
-		if errors.As(err, &ae) {
-			return nil, err
-		}
-		// retryablehttp returns the bare context error when it ends a wait.
-		return nil, st.fail(st.apiError(scrub(err, st.masked, st.secrets()...)))
+	c.logf(ctx, LogDebug, "GreenWaba request", r, masked, map[string]any{"attempt": n})
+	if r.body != nil && n == 1 {
+		c.logf(ctx, LogTrace, "GreenWaba request body", r, masked, map[string]any{"body": maskBody(r.body, c.secrets(r)...)})
 	}
-
+	hc := r.http
+	if hc == nil {
+		hc = c.http
+	}
+	sent := c.clock.now()
+	resp, err := hc.Do(req)
+	if err != nil {
+		var op *net.OpError
+		return answer{err: scrub(err, masked, c.secrets(r)...), dial: errors.As(err, &op) && op.Op == "dial"}
+	}
 	limit := int64(maxBody)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		limit = maxErrorBody
 	}
-	body, cut, readErr := readBody(resp.Body, limit)
-	st.status = resp.StatusCode
-	if readErr == nil && cut && limit == maxBody {
-		readErr = fmt.Errorf("answer larger than %d bytes", maxBody)
+	b, cut, err := readBody(resp.Body, limit)
+	if err == nil && cut && limit == maxBody {
+		err = fmt.Errorf("answer larger than %d bytes", maxBody)
 	}
-	if readErr != nil {
-		return nil, st.fail(st.apiError(scrub(readErr, st.masked, st.secrets()...)))
+	if err != nil {
+		return answer{err: scrub(err, masked, c.secrets(r)...)}
 	}
-	st.logResponse(ctx, body)
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, st.fail(st.statusError(resp.StatusCode, body))
+	c.logf(ctx, LogDebug, "GreenWaba response", r, masked, map[string]any{
+		"attempt": n, "status": resp.StatusCode, "duration": c.clock.now().Sub(sent).String()})
+	c.logf(ctx, LogTrace, "GreenWaba response body", r, masked, map[string]any{"status": resp.StatusCode, "body": maskBody(b, c.secrets(r)...)})
+	return answer{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// errorOf turns a failed attempt into the error the call returns if it ends here.
+func (c *Client) errorOf(r request, a answer, attempts int) *APIError {
+	e := &APIError{Method: r.method, IDInstance: c.id, Attempts: attempts, Err: a.err, StatusCode: a.status}
+	if a.err == nil {
+		e.Body = errorExcerpt(a.body, c.secrets(r)...)
 	}
-	return body, nil
+	e.MayBeSaved = r.write && mayBeSaved(a)
+	return e
+}
+
+// stopped is the error of a call its context ended: the context's error,
+// with the last answer when there was one.
+func (c *Client) stopped(r request, last *APIError, attempts int, ctxErr error) *APIError {
+	e := &APIError{Method: r.method, IDInstance: c.id, Attempts: attempts, Err: ctxErr}
+	if last != nil {
+		e.lastStatus = last.StatusCode
+		e.MayBeSaved = last.MayBeSaved
+	}
+	return e
+}
+
+// retryable reports whether r may be sent again after a.
+func retryable(r request, a answer) bool {
+	if r.write {
+		return cannotBeSaved(a)
+	}
+	if a.err != nil {
+		return transientNetError(a.err)
+	}
+	return transientStatus(a.status, a.body)
+}
+
+// cannotBeSaved reports a write the API certainly did not process: it was
+// refused before processing (429, 503, the reboot's 400), or the connection
+// was never made. A dial error that will not go away (DNS, TLS) is not worth
+// retrying.
+func cannotBeSaved(a answer) bool {
+	if a.err != nil {
+		return a.dial && transientNetError(a.err)
+	}
+	return a.status == http.StatusTooManyRequests || a.status == http.StatusServiceUnavailable || isStarting(a.status, a.body)
+}
+
+// mayBeSaved reports a failed write that may have been processed (D20): a
+// 5xx other than 503, or a network failure after the request was sent.
+func mayBeSaved(a answer) bool {
+	if a.err != nil {
+		return !a.dial
+	}
+	return a.status >= 500 && a.status != http.StatusServiceUnavailable
+}
+
+// transientStatus: rate limits, server trouble and the reboot (D18). 501
+// and other 4xx are permanent.
+func transientStatus(code int, body []byte) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return isStarting(code, body)
+}
+
+// isStarting recognises the 400 GreenWaba answers while the account reboots.
+func isStarting(code int, body []byte) bool {
+	return code == http.StatusBadRequest && bytes.Contains(bytes.ToLower(body), []byte(startingText))
+}
+
+// transientNetError: the connection was refused, reset or cut, or timed out.
+// DNS failures, bad TLS and similar configuration errors are not retried.
+func transientNetError(err error) bool {
+	if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// backoff is the wait before attempt+1: the answer's Retry-After when it has
+// one, else MinWait doubled per attempt up to MaxWait, plus up to a quarter
+// of jitter.
+func (c *Client) backoff(attempt int, a answer) (wait time.Duration, retryAfter bool) {
+	if a.header != nil {
+		if d, ok := parseRetryAfter(a.header.Get("Retry-After"), c.clock.now()); ok {
+			return d, true
+		}
+	}
+	d := c.retry.MaxWait
+	if attempt < 32 {
+		d = min(c.retry.MinWait<<(attempt-1), c.retry.MaxWait)
+	}
+	return d + rand.N(d/4+1), false
+}
+
+// parseRetryAfter reads a Retry-After in seconds or as an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+		if s < 0 {
+			return 0, false
+		}
+		return time.Duration(min(s, int64(24*time.Hour/time.Second))) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
 }
 
 // readBody reads at most limit bytes and closes b, draining a little more so
@@ -159,237 +305,19 @@ func readBody(b io.ReadCloser, limit int64) (body []byte, cut bool, err error) {
 	return body, false, nil
 }
 
-func (st *call) secrets() []string {
-	if len(st.r.secrets) == 0 {
-		return []string{st.c.token}
-	}
-	return append([]string{st.c.token}, st.r.secrets...)
-}
-
-func (st *call) apiError(cause error) *APIError {
-	return &APIError{
-		Method:      st.r.method,
-		IDInstance:  st.c.id,
-		Attempts:    max(st.attempts, 1),
-		TokenSource: st.c.tokenSource,
-		Err:         cause,
-		lastStatus:  st.status,
-		notRetried:  st.unsafeRetry,
-	}
-}
-
-func (st *call) statusError(code int, body []byte) *APIError {
-	e := st.apiError(nil)
-	e.StatusCode = code
-	e.Body = errorExcerpt(body, st.secrets()...)
-	return e
-}
-
-// errorExcerpt turns an error body into one short, secret-free line.
+// errorExcerpt turns an answer into one short, secret-free line.
 func errorExcerpt(body []byte, secrets ...string) string {
-	s := string(bytes.TrimSpace(body))
-	s = Redact(s, secrets...)
-	s = truncate(s, errorBodyShown)
-	return string(bytes.Join(bytes.Fields([]byte(s)), []byte(" ")))
+	s := Redact(string(bytes.TrimSpace(body)), secrets...)
+	return strings.Join(strings.Fields(truncate(s, errorBodyShown)), " ")
 }
 
-// fail logs the final error of a call and returns it.
-func (st *call) fail(e *APIError) *APIError {
-	if st.c.log != nil {
-		st.c.log(st.ctx, LogDebug, "GreenWaba request failed", st.fields(map[string]any{
-			"attempts": e.Attempts,
-			"duration": time.Since(st.start).String(),
-			"error":    e.Error(),
-		}))
-	}
-	return e
-}
-
-// fields returns the fields every log event of this call carries, plus extra.
-func (st *call) fields(extra map[string]any) map[string]any {
-	f := map[string]any{
-		"greenwaba_method": st.r.method,
-		"http_method":      st.r.verb,
-		"url":              st.masked,
-	}
-	for k, v := range extra {
-		f[k] = v
-	}
-	return f
-}
-
-func (st *call) onRequest(_ retryablehttp.Logger, req *http.Request, retry int) {
-	st.attempts = retry + 1
-	st.sent = time.Now()
-	if st.c.log == nil {
+// logf sends one event of call r to the log hook, if any.
+func (c *Client) logf(ctx context.Context, level LogLevel, msg string, r request, maskedURL string, extra map[string]any) {
+	if c.log == nil {
 		return
 	}
-	ctx := req.Context()
-	st.c.log(ctx, LogDebug, "GreenWaba request", st.fields(map[string]any{"attempt": st.attempts}))
-	if st.r.body != nil && retry == 0 {
-		st.c.log(ctx, LogTrace, "GreenWaba request body", st.fields(map[string]any{"body": maskBody(st.r.body, st.secrets()...)}))
-	}
-}
-
-func (st *call) logResponse(ctx context.Context, body []byte) {
-	if st.c.log == nil {
-		return
-	}
-	st.c.log(ctx, LogDebug, "GreenWaba response", st.fields(map[string]any{
-		"status":   st.status,
-		"attempts": st.attempts,
-		"duration": time.Since(st.sent).String(),
-	}))
-	st.c.log(ctx, LogTrace, "GreenWaba response body", st.fields(map[string]any{"body": maskBody(body, st.secrets()...)}))
-}
-
-// errGiveUp ends the retries when the next wait would not fit in the time
-// left; the error handler then reports the last answer.
-var errGiveUp = errors.New("no time left to retry")
-
-// checkRetry decides whether an attempt is retried and, if so, how long to
-// wait first. It never retries a 4xx other than 429, and stops at once when
-// the context ends.
-func (st *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return false, ctxErr
-	}
-	st.lastErr = err
-	if err != nil {
-		if !retryableError(err) {
-			return false, err
-		}
-	} else {
-		st.status = resp.StatusCode
-		if !retryableStatus(resp.StatusCode) {
-			return false, nil
-		}
-	}
-	if st.r.write && !retryableWrite(resp, err) {
-		st.unsafeRetry = true
-		return false, err
-	}
-	if st.attempts > st.c.retry.MaxRetries {
-		return true, nil // retryablehttp stops here and calls errorHandler
-	}
-
-	wait, retryAfter := st.nextWait(resp)
-	now := time.Now()
-	if now.Add(wait).After(st.start.Add(st.c.retry.MaxElapsed)) {
-		return false, errGiveUp
-	}
-	if dl, ok := ctx.Deadline(); ok && now.Add(wait).After(dl) {
-		return false, errGiveUp
-	}
-	st.wait = wait
-
-	if st.c.log != nil {
-		f := map[string]any{"attempt": st.attempts, "wait": wait.String()}
-		if resp != nil {
-			f["status"] = resp.StatusCode
-		} else {
-			f["error"] = scrub(err, st.masked, st.secrets()...).Error()
-		}
-		if retryAfter {
-			f["retry_after"] = true
-		}
-		st.c.log(ctx, LogInfo, "GreenWaba request will be retried", st.fields(f))
-	}
-	return true, nil
-}
-
-// nextWait honours Retry-After on 429 and 503, and otherwise backs off
-// exponentially from MinWait up to MaxWait with "equal jitter".
-func (st *call) nextWait(resp *http.Response) (time.Duration, bool) {
-	p := st.c.retry
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After")); ok {
-			// A little jitter on top keeps parallel callers from waking in
-			// the same instant and tripping a 1 rps limit again.
-			return d + rand.N(p.MinWait/4+1), true
-		}
-	}
-	d := p.MinWait
-	for i := 1; i < st.attempts && d < p.MaxWait; i++ {
-		d *= 2
-	}
-	d = min(d, p.MaxWait)
-	return d/2 + rand.N(d/2+1), false
-}
-
-func (st *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
-	return st.wait
-}
-
-// errorHandler turns the outcome of the last attempt into an *APIError when
-// retryablehttp gives up (retries exhausted, no time left, context ended or
-// an error that is not retried).
-func (st *call) errorHandler(resp *http.Response, err error, tries int) (*http.Response, error) {
-	st.attempts = tries
-	if resp != nil {
-		body, _, _ := readBody(resp.Body, maxErrorBody)
-		st.status = resp.StatusCode
-		if err == nil || errors.Is(err, errGiveUp) {
-			return nil, st.fail(st.statusError(resp.StatusCode, body))
-		}
-	}
-	cause := err
-	if errors.Is(err, errGiveUp) || cause == nil {
-		cause = st.lastErr
-	}
-	if cause == nil {
-		cause = errors.New("no answer")
-	}
-	return nil, st.fail(st.apiError(scrub(cause, st.masked, st.secrets()...)))
-}
-
-// retryableStatus: rate limits and server trouble. 501 and other 4xx are
-// permanent.
-func retryableStatus(code int) bool {
-	switch code {
-	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
-}
-
-// retryableError: the connection was refused, reset or cut, or timed out.
-// DNS failures, bad TLS and similar configuration errors are not retried.
-func retryableError(err error) bool {
-	if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE) ||
-		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return true
-	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// retryableWrite reports whether a failed write can be sent again without
-// the risk of applying it twice: the API refused it before processing (429,
-// 503) or the connection was never made, so nothing was sent.
-func retryableWrite(resp *http.Response, err error) bool {
-	if err != nil {
-		var op *net.OpError
-		return errors.As(err, &op) && op.Op == "dial"
-	}
-	return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
-}
-
-// parseRetryAfter reads a Retry-After in seconds or as an HTTP date.
-func parseRetryAfter(v string) (time.Duration, bool) {
-	if v == "" {
-		return 0, false
-	}
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if s < 0 {
-			return 0, false
-		}
-		return time.Duration(min(s, int64(24*time.Hour/time.Second))) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0), true
-	}
-	return 0, false
+	extra["greenwaba_method"] = r.method
+	extra["http_method"] = r.verb
+	extra["url"] = maskedURL
+	c.log(ctx, level, msg, extra)
 }

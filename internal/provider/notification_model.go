@@ -242,7 +242,8 @@ func (m *notificationModel) readHead(ctx context.Context, data *providerData) di
 	if err != nil {
 		diags.AddError(
 			"Could not read the notification queue",
-			fmt.Sprintf("Reading the head of the notification queue of GreenWaba instance %d failed: %s", idInstance, err),
+			fmt.Sprintf("Reading the head of the notification queue of GreenWaba instance %d failed: %s", idInstance,
+				data.explain(err, idInstance)),
 		)
 		return diags
 	}

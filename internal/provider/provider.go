@@ -4,15 +4,9 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
-	"regexp"
-	"slices"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -20,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -56,6 +49,9 @@ type greenwabaProvider struct {
 	version string
 	// retry overrides the client's backoff timings; tests shorten them. MaxRetries always comes from max_retries.
 	retry greenwaba.RetryPolicy
+	// pacer keeps every call of this provider process within each account's rate limits (D15); made on first
+	// Configure, or given by tests.
+	pacer *greenwaba.Pacer
 }
 
 type providerModel struct {
@@ -85,7 +81,7 @@ func (p *greenwabaProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"`https://1101.api.greenapi.com`. Defaults to the `" + envAPIURL + "` environment variable, " +
 					"else `" + greenwaba.DefaultAPIURL + "`.",
 				Optional:   true,
-				Validators: []validator.String{validators.HTTPURL()},
+				Validators: []validator.String{validators.APIURL()},
 			},
 			"id_instance": schema.Int64Attribute{
 				MarkdownDescription: "The default account (`idInstance`), used by every resource and data source " +
@@ -124,10 +120,16 @@ func (p *greenwabaProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Validators: []validator.String{validators.Duration(time.Second)},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a request is retried after a rate limit (HTTP 429), a server " +
-					"error or a network failure, with exponential backoff and `Retry-After` honoured. `0` disables " +
-					"retries. Defaults to `" + strconv.Itoa(greenwaba.DefaultMaxRetries) + "`, which is also what API " +
-					"calls made during a plan use while the value is not known yet.",
+				MarkdownDescription: "How many times one request is retried after an answer that means it was not " +
+					"processed: a rate limit (HTTP 429), HTTP 503, the reboot's HTTP 400 `instance in starting " +
+					"process`, or a refused connection; reads are also retried after other server errors (500, 502, " +
+					"504), dropped connections and timeouts. Waits double from 0.5 s up to 30 s, or follow " +
+					"`Retry-After`, always within the resource's `timeouts`. A settings write that fails after it may " +
+					"have been saved is not retried blindly: the provider asks the account whether it was saved and " +
+					"writes again only if not (at most 3 writes). `0` disables retries, never that check. The provider " +
+					"keeps its own calls within GreenWaba's rate limits, so a 429 only comes from other clients of " +
+					"the account. Defaults to `" + strconv.Itoa(greenwaba.DefaultMaxRetries) + "`, which is also what " +
+					"API calls made during a plan use while the value is not known yet.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
@@ -145,6 +147,7 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 	data := &providerData{
 		userAgent: greenwaba.UserAgent(p.version, req.TerraformVersion),
 		clients:   map[int64]*greenwaba.Client{},
+		sources:   map[int64]string{},
 		tokens:    map[int64]string{},
 		retry:     p.retry,
 	}
@@ -153,10 +156,10 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 	// Values unknown at plan time (computed from other resources) are recorded, not rejected: they only matter
 	// once something needs the API, and ClientFor says then which attribute was not known yet.
 	data.apiURL = stringSetting(cfg.APIURL, envAPIURL, greenwaba.DefaultAPIURL, &data.unknown, "api_url")
-	if problem := validators.CheckHTTPURL(data.apiURL); problem != "" && !cfg.APIURL.IsUnknown() {
+	if _, err := greenwaba.ParseAPIURL(data.apiURL); err != nil && !cfg.APIURL.IsUnknown() {
 		resp.Diagnostics.AddAttributeError(path.Root("api_url"), "Invalid GreenWaba API URL",
-			fmt.Sprintf("The API URL from api_url or %s must be an absolute http:// or https:// URL, such as %s: %s.",
-				envAPIURL, greenwaba.DefaultAPIURL, problem))
+			fmt.Sprintf("The API URL from api_url or %s must be an absolute http:// or https:// URL with nothing "+
+				"after the path, such as %s: %s.", envAPIURL, greenwaba.DefaultAPIURL, err))
 	}
 
 	switch {
@@ -200,7 +203,10 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 		return
 	}
 
-	data.logSecrets = data.secrets()
+	if p.pacer == nil {
+		p.pacer = greenwaba.NewPacer()
+	}
+	data.pacer = p.pacer
 	data.httpClient = cleanhttp.DefaultPooledClient()
 	tflog.Debug(ctx, "Configured the GreenWaba provider", map[string]any{
 		"api_url":             data.apiURL,
@@ -228,353 +234,3 @@ func (p *greenwabaProvider) EphemeralResources(context.Context) []func() ephemer
 	return []func() ephemeral.EphemeralResource{NewNotificationEphemeralResource}
 }
 
-// idInstancePattern matches an idInstance written in decimal.
-var idInstancePattern = regexp.MustCompile(`^[1-9][0-9]{0,18}$`)
-
-// parseIDInstance parses a decimal idInstance.
-func parseIDInstance(s string) (int64, error) {
-	id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("%q is not a positive whole number", s)
-	}
-	return id, nil
-}
-
-// stringSetting resolves a string attribute: the configured value, else the environment variable, else def.
-// An unknown value is recorded in unknown under name.
-func stringSetting(v types.String, env, def string, unknown *[]string, name string) string {
-	switch {
-	case v.IsUnknown():
-		*unknown = append(*unknown, name)
-		return ""
-	case !v.IsNull():
-		return v.ValueString()
-	}
-	if s := os.Getenv(env); s != "" {
-		return s
-	}
-	return def
-}
-
-// providerDataFrom is the checked type assertion of the ProviderData that Configure hands to every resource,
-// data source and ephemeral resource. It returns nil without error while Terraform validates, before the
-// provider is configured.
-func providerDataFrom(raw any) (*providerData, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if raw == nil {
-		return nil, diags
-	}
-	data, ok := raw.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
-	}
-	return data, diags
-}
-
-// providerData is what Configure hands to resources, data sources and ephemeral resources: the resolved
-// provider settings and one cached client per account.
-type providerData struct {
-	apiURL         string
-	defaultID      int64            // 0 when neither id_instance nor GREENWABA_ID_INSTANCE is set
-	defaultToken   string           // api_token_instance, for defaultID
-	tokens         map[int64]string // instance_tokens
-	tokensFromEnv  bool             // tokens came from GREENWABA_INSTANCE_TOKENS
-	unknown        []string         // provider attributes not known yet (plan time)
-	requestTimeout time.Duration
-	retry          greenwaba.RetryPolicy
-	userAgent      string
-	httpClient     *http.Client
-	logSecrets     []string
-
-	mu      sync.Mutex
-	clients map[int64]*greenwaba.Client
-}
-
-func (d *providerData) readInstanceTokens(ctx context.Context, m types.Map) diag.Diagnostics {
-	var diags diag.Diagnostics
-	raw := map[string]string{}
-	switch {
-	case m.IsUnknown():
-		d.unknown = append(d.unknown, "instance_tokens")
-		return diags
-	case !m.IsNull():
-		diags.Append(m.ElementsAs(ctx, &raw, false)...)
-	default:
-		if s := os.Getenv(envInstanceTokens); s != "" {
-			d.tokensFromEnv = true
-			if err := json.Unmarshal([]byte(s), &raw); err != nil {
-				// The JSON error could quote a token: say only what shape is expected.
-				diags.AddAttributeError(path.Root("instance_tokens"), "Invalid "+envInstanceTokens,
-					fmt.Sprintf("The %s environment variable must be a JSON object of idInstance to API token, "+
-						"such as {\"1101000001\": \"...\"}.", envInstanceTokens))
-				return diags
-			}
-		}
-	}
-	for k, token := range raw {
-		id, err := parseIDInstance(k)
-		if err != nil || token == "" {
-			diags.AddAttributeError(path.Root("instance_tokens"), "Invalid instance_tokens entry",
-				fmt.Sprintf("Every key of instance_tokens (or %s) must be an idInstance such as \"1101000001\" "+
-					"and every value a non-empty API token; the entry %q is not.", envInstanceTokens, k))
-			continue
-		}
-		d.tokens[id] = token
-	}
-	return diags
-}
-
-// secrets lists every API token the provider knows, for log masking.
-func (d *providerData) secrets() []string {
-	s := make([]string, 0, len(d.tokens)+1)
-	if d.defaultToken != "" {
-		s = append(s, d.defaultToken)
-	}
-	for _, t := range d.tokens {
-		s = append(s, t)
-	}
-	return s
-}
-
-func (d *providerData) tokenIDs() []int64 {
-	ids := make([]int64, 0, len(d.tokens))
-	for id := range d.tokens {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
-}
-
-// isUnknown reports whether the provider attribute name was not known when the provider was configured.
-func (d *providerData) isUnknown(name string) bool { return slices.Contains(d.unknown, name) }
-
-// DefaultIDInstance is the account used when a resource leaves id_instance unset: known, null when the provider
-// has none, or unknown while the provider's id_instance is not known yet.
-func (d *providerData) DefaultIDInstance() types.Int64 {
-	switch {
-	case d.isUnknown("id_instance"):
-		return types.Int64Unknown()
-	case d.defaultID == 0:
-		return types.Int64Null()
-	}
-	return types.Int64Value(d.defaultID)
-}
-
-// CheckAccount reports, without calling the API, the error ClientFor would give for id; credentials that are
-// merely not known yet (plan time) are not an error.
-func (d *providerData) CheckAccount(id types.Int64) diag.Diagnostics {
-	if id.IsUnknown() {
-		return nil
-	}
-	_, diags := d.resolve(id, true)
-	return diags
-}
-
-// ClientFor returns the client for the account id (null means the provider's id_instance), and the account's
-// idInstance. Clients are cached per account. Missing credentials give an error naming the attribute and the
-// environment variable to set; provider attributes not known yet fail the call only when it needs them.
-func (d *providerData) ClientFor(id types.Int64) (*greenwaba.Client, int64, diag.Diagnostics) {
-	cred, diags := d.resolve(id, false)
-	if diags.HasError() {
-		return nil, cred.id, diags
-	}
-
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if c, ok := d.clients[cred.id]; ok {
-		return c, cred.id, diags
-	}
-	c, err := greenwaba.New(greenwaba.Config{
-		APIURL:         d.apiURL,
-		IDInstance:     cred.id,
-		Token:          cred.token,
-		TokenSource:    cred.source,
-		HTTPClient:     d.httpClient,
-		RequestTimeout: d.requestTimeout,
-		UserAgent:      d.userAgent,
-		Retry:          d.clientRetry(),
-		Log:            d.log,
-	})
-	if err != nil {
-		diags.AddError("Cannot reach GreenWaba instance "+strconv.FormatInt(cred.id, 10), err.Error())
-		return nil, cred.id, diags
-	}
-	d.clients[cred.id] = c
-	// Said once per account: every later call reuses this client and its settings.
-	if defaulted := d.unknownOf("request_timeout", "max_retries"); len(defaulted) > 0 {
-		diags.AddWarning("GreenWaba provider settings not known yet",
-			fmt.Sprintf("The provider's %s %s only known after apply, so the calls to GreenWaba instance %d made "+
-				"during this plan use the default (request_timeout %s, max_retries %d). The apply uses the "+
-				"configured values.", joinNames(defaulted), isOrAre(defaulted), cred.id,
-				greenwaba.DefaultRequestTimeout, greenwaba.DefaultMaxRetries))
-	}
-	return c, cred.id, diags
-}
-
-// clientRetry maps max_retries onto the client's policy, where 0 means "the default" and a negative value none.
-func (d *providerData) clientRetry() greenwaba.RetryPolicy {
-	r := d.retry
-	if r.MaxRetries == 0 {
-		r.MaxRetries = -1
-	}
-	return r
-}
-
-// credential is an account and its API token, with where the token came from, in the words of the
-// configuration, for the client's 401 message.
-type credential struct {
-	id     int64
-	token  string
-	source string
-}
-
-// resolve finds the account and its token. A provider attribute that is not known yet (plan time) fails the
-// call only when the account or its token depend on it; with allowUnknown, it never does.
-func (d *providerData) resolve(id types.Int64, allowUnknown bool) (credential, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	cred := credential{id: id.ValueInt64()}
-	// notKnown is the answer when the call needs the provider attributes names.
-	notKnown := func(names ...string) (credential, diag.Diagnostics) {
-		if !allowUnknown {
-			verb, obj, subj, comes := "depends", "it", "it", "comes"
-			if len(names) > 1 {
-				verb, obj, subj, comes = "depend", "them", "they", "come"
-			}
-			diags.AddError("GreenWaba provider settings not known yet",
-				fmt.Sprintf("The provider's %s %s on values that are only known after apply, and calling "+
-					"GreenWaba%s needs %s, so it cannot be called yet. Set %s from values known at plan time "+
-					"(variables, environment variables), or apply first (-target) the resources %s %s from.",
-					joinNames(names), verb, forInstance(cred.id), obj, obj, subj, comes))
-		}
-		return cred, diags
-	}
-	if d.isUnknown("api_url") && !allowUnknown {
-		return notKnown("api_url")
-	}
-
-	if id.IsNull() {
-		if d.isUnknown("id_instance") {
-			return notKnown("id_instance")
-		}
-		if d.defaultID == 0 {
-			diags.AddError("No GreenWaba account",
-				fmt.Sprintf("No account to manage: set id_instance on this resource or data source, or on the "+
-					"provider (or the %s environment variable).", envIDInstance))
-			return cred, diags
-		}
-		cred.id = d.defaultID
-	}
-
-	// An entry of instance_tokens wins over api_token_instance, so while the map is not known no token is.
-	if d.isUnknown("instance_tokens") {
-		return notKnown("instance_tokens")
-	}
-	if token, ok := d.tokens[cred.id]; ok {
-		cred.token = token
-		cred.source = fmt.Sprintf("instance_tokens[%q]", strconv.FormatInt(cred.id, 10))
-		if d.tokensFromEnv {
-			cred.source = fmt.Sprintf("%s[%q]", envInstanceTokens, strconv.FormatInt(cred.id, 10))
-		}
-		return cred, diags
-	}
-	// Not in instance_tokens: api_token_instance serves the provider's own account, which may be this one.
-	switch {
-	case d.isUnknown("id_instance") && d.isUnknown("api_token_instance"):
-		return notKnown("id_instance", "api_token_instance")
-	case d.isUnknown("id_instance"):
-		return notKnown("id_instance")
-	case cred.id == d.defaultID && d.isUnknown("api_token_instance"):
-		return notKnown("api_token_instance")
-	case cred.id == d.defaultID && d.defaultToken != "":
-		cred.token = d.defaultToken // the client's 401 message names api_token_instance and its variable
-		return cred, diags
-	}
-
-	var detail string
-	if cred.id == d.defaultID {
-		detail = fmt.Sprintf("No API token for GreenWaba instance %d: set api_token_instance on the provider "+
-			"(or the %s environment variable), or add \"%d\" to instance_tokens (or %s).",
-			cred.id, envAPIToken, cred.id, envInstanceTokens)
-	} else {
-		detail = fmt.Sprintf("No API token for GreenWaba instance %d: add \"%d\" to the provider's "+
-			"instance_tokens (or the %s environment variable), or set the provider's id_instance (or %s) to %d "+
-			"and api_token_instance (or %s) to its token.",
-			cred.id, cred.id, envInstanceTokens, envIDInstance, cred.id, envAPIToken)
-	}
-	diags.AddError("Missing GreenWaba API token", detail)
-	return cred, diags
-}
-
-// unknownOf lists those of names that were not known when the provider was configured.
-func (d *providerData) unknownOf(names ...string) []string {
-	var out []string
-	for _, n := range names {
-		if d.isUnknown(n) {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-// joinNames lists attribute names for a message: "a", "a and b".
-func joinNames(names []string) string {
-	if len(names) < 2 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-}
-
-func isOrAre(names []string) string {
-	if len(names) == 1 {
-		return "is"
-	}
-	return "are"
-}
-
-// forInstance is " instance N" for a known account and "" before the account is known.
-func forInstance(id int64) string {
-	if id == 0 {
-		return ""
-	}
-	return " instance " + strconv.FormatInt(id, 10)
-}
-
-// log routes the client's log events into tflog. The client never logs tokens; masking them here as well means
-// a slip there still cannot reach TF_LOG output.
-func (d *providerData) log(ctx context.Context, level greenwaba.LogLevel, msg string, fields map[string]any) {
-	ctx = maskSecrets(ctx, d.logSecrets...)
-	switch level {
-	case greenwaba.LogTrace:
-		tflog.Trace(ctx, msg, fields)
-	case greenwaba.LogDebug:
-		tflog.Debug(ctx, msg, fields)
-	case greenwaba.LogInfo:
-		tflog.Info(ctx, msg, fields)
-	case greenwaba.LogWarn:
-		tflog.Warn(ctx, msg, fields)
-	default:
-		tflog.Error(ctx, msg, fields)
-	}
-}
-
-// sensitiveLogKeys are field names whose values are secrets whatever they contain.
-var sensitiveLogKeys = []string{"webhookUrlToken", "webhook_url_token", "apiTokenInstance", "api_token_instance", "token"}
-
-// maskSecrets makes tflog mask every non-empty secret in messages and field values, and every value of a
-// sensitive field, for logs written with the returned context.
-func maskSecrets(ctx context.Context, secrets ...string) context.Context {
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, sensitiveLogKeys...)
-	var nonEmpty []string
-	for _, s := range secrets {
-		// An empty string would match between every character.
-		if s != "" {
-			nonEmpty = append(nonEmpty, s)
-		}
-	}
-	if len(nonEmpty) == 0 {
-		return ctx
-	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, nonEmpty...)
-	return tflog.MaskMessageStrings(ctx, nonEmpty...)
-}

@@ -39,8 +39,12 @@ const providerAddress = "registry.terraform.io/greenwaba/greenwaba"
 // testRetry keeps retry backoff short in tests; the policy is otherwise the client's default.
 var testRetry = greenwaba.RetryPolicy{MinWait: 100 * time.Millisecond, MaxWait: time.Second}
 
+// testPacer is shared by the provider instances of every test, as one long-lived provider process would share
+// its own: the tests run one at a time, so each account's calls are paced across commands and tests alike.
+var testPacer = greenwaba.NewPacer()
+
 func testProviderServer() (tfprotov6.ProviderServer, error) {
-	return providerserver.NewProtocol6WithError(&greenwabaProvider{version: "test", retry: testRetry})()
+	return providerserver.NewProtocol6WithError(&greenwabaProvider{version: "test", retry: testRetry, pacer: testPacer})()
 }
 
 // testAccProtoV6ProviderFactories starts the provider in-process for acceptance tests.
@@ -521,9 +525,9 @@ func TestResolveAccount(t *testing.T) {
 	if _, diags := onlyDefault.resolve(types.Int64Null(), false); !strings.Contains(diagsText(diags), "set api_token_instance on the provider (or the GREENWABA_API_TOKEN_INSTANCE environment variable)") {
 		t.Errorf("missing default token: %q", diagsText(diags))
 	}
-	// The provider's own token keeps the client's default 401 advice, api_token_instance or its variable.
+	// The provider's own token comes from api_token_instance or its variable.
 	onlyDefault.defaultToken = "default-token"
-	if cred, diags := onlyDefault.resolve(types.Int64Null(), false); diags.HasError() || cred.token != "default-token" || cred.source != "" {
+	if cred, diags := onlyDefault.resolve(types.Int64Null(), false); diags.HasError() || cred.token != "default-token" || cred.source != "api_token_instance (or GREENWABA_API_TOKEN_INSTANCE)" {
 		t.Errorf("default token: %+v, %q", cred, diagsText(diags))
 	}
 	fromEnv := &providerData{tokens: map[int64]string{1101000002: "fleet-token"}, tokensFromEnv: true}
@@ -586,7 +590,7 @@ func TestResolveAccount_unknownProviderAttributesFailOnlyCallsThatNeedThem(t *te
 func TestClientFor_unknownRequestSettingsUseDefaultsAndSaySoOnce(t *testing.T) {
 	d := &providerData{
 		apiURL: "http://127.0.0.1:1", defaultID: 1101000001, defaultToken: "own-token",
-		tokens: map[int64]string{}, clients: map[int64]*greenwaba.Client{},
+		tokens: map[int64]string{}, clients: map[int64]*greenwaba.Client{}, sources: map[int64]string{}, pacer: testPacer,
 		unknown: []string{"max_retries"}, requestTimeout: greenwaba.DefaultRequestTimeout,
 		retry: greenwaba.RetryPolicy{MaxRetries: greenwaba.DefaultMaxRetries},
 	}
@@ -629,10 +633,9 @@ func TestParseIDInstance(t *testing.T) {
 func TestClientLogsAreMasked(t *testing.T) {
 	var out bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &out)
-	d := &providerData{logSecrets: []string{"api-secret-1", "api-secret-2"}}
 	ctx = maskSecrets(ctx, "webhook-secret", "")
 
-	d.log(ctx, greenwaba.LogDebug, "calling with api-secret-2", map[string]any{
+	clientLog("api-secret-1")(ctx, greenwaba.LogDebug, "calling with api-secret-1", map[string]any{
 		"url":             "https://api.example.test/waInstance1/getSettings/api-secret-1",
 		"body":            `{"webhookUrlToken":"webhook-secret"}`,
 		"webhookUrlToken": "anything at all",
@@ -642,7 +645,7 @@ func TestClientLogsAreMasked(t *testing.T) {
 	if !strings.Contains(logged, "getSettings") {
 		t.Fatalf("nothing was logged: %q", logged)
 	}
-	for _, secret := range []string{"api-secret-1", "api-secret-2", "webhook-secret", "anything at all"} {
+	for _, secret := range []string{"api-secret-1", "webhook-secret", "anything at all"} {
 		if strings.Contains(logged, secret) {
 			t.Errorf("the log shows %q: %s", secret, logged)
 		}

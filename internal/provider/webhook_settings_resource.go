@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -456,7 +455,7 @@ func (r *webhookSettingsResource) apply(ctx context.Context, op string, planned 
 	token := desiredToken(&plan, &config)
 	ctx = maskSecrets(ctx, token)
 	if err := converge(ctx, client, plan.settingsUpdate(token), resend); err != nil {
-		diags.Append(applyErrorDiag(err, op, timeout))
+		diags.Append(r.data.applyErrorDiag(err, op, id, timeout))
 		return diags
 	}
 	plan.IDInstance = types.Int64Value(id)
@@ -472,7 +471,7 @@ func (r *webhookSettingsResource) Read(ctx context.Context, req resource.ReadReq
 		func(ctx context.Context, client *greenwaba.Client, id int64, _ time.Duration) diag.Diagnostics {
 			var diags diag.Diagnostics
 			live, err := client.GetSettings(ctx)
-			if greenwaba.IsNotFound(err) {
+			if greenwaba.IsAccountGone(err) {
 				diags.AddWarning("GreenWaba account not found",
 					fmt.Sprintf("GreenWaba no longer knows instance %d (HTTP 403), so its webhook settings were "+
 						"removed from the state. If the account was deleted, remove the resource from the "+
@@ -482,7 +481,7 @@ func (r *webhookSettingsResource) Read(ctx context.Context, req resource.ReadReq
 				return diags
 			}
 			if err != nil {
-				diags.AddError("Cannot read the webhook settings", err.Error())
+				diags.AddError("Cannot read the webhook settings", r.data.explain(err, id))
 				return diags
 			}
 
@@ -510,11 +509,11 @@ func (r *webhookSettingsResource) Delete(ctx context.Context, req resource.Delet
 			var diags diag.Diagnostics
 			err := converge(ctx, client, defaultSettings(), false)
 			switch {
-			case greenwaba.IsNotFound(err):
+			case greenwaba.IsAccountGone(err):
 				diags.AddWarning("GreenWaba account not found",
 					fmt.Sprintf("GreenWaba no longer knows instance %d (HTTP 403): there were no settings to reset.", id))
 			case err != nil:
-				diags.Append(applyErrorDiag(err, "delete", timeout))
+				diags.Append(r.data.applyErrorDiag(err, "delete", id, timeout))
 			}
 			return diags
 		})...)
@@ -587,8 +586,8 @@ func (r *webhookSettingsResource) client(id types.Int64) (*greenwaba.Client, int
 }
 
 // converge brings the account to want: it reads the live settings, writes all of want only when something
-// differs (or when resend is set), then waits until GetSettings shows the new values. Every write reboots the
-// account, so a no-op apply makes none.
+// differs (or when resend is set), then waits until GetSettings shows the new values, or shows that someone else
+// changed them. Every write reboots the account, so a no-op apply makes none.
 func converge(ctx context.Context, client *greenwaba.Client, want greenwaba.SettingsUpdate, resend bool) error {
 	live, err := client.GetSettings(ctx)
 	if err != nil {
@@ -605,23 +604,6 @@ func converge(ctx context.Context, client *greenwaba.Client, want greenwaba.Sett
 	if err := client.SetSettings(ctx, want); err != nil {
 		return err
 	}
-	_, err = client.WaitForSettings(ctx, want)
+	_, err = client.WaitForSettings(ctx, live, want)
 	return err
-}
-
-// applyErrorDiag explains an apply failure; op ("create", "update" or "delete") names the timeouts entry.
-func applyErrorDiag(err error, op string, timeout time.Duration) diag.Diagnostic {
-	var nc *greenwaba.NotConvergedError
-	if errors.As(err, &nc) && errors.Is(err, context.Canceled) {
-		return diag.NewErrorDiagnostic("Interrupted while waiting for the webhook settings",
-			fmt.Sprintf("The %s was interrupted before GreenWaba showed the new settings of instance %d; the write "+
-				"was sent. The next plan shows whatever still differs.", op, nc.IDInstance))
-	}
-	if errors.As(err, &nc) {
-		return diag.NewErrorDiagnostic("Webhook settings not applied in time",
-			fmt.Sprintf("%s. The %s timeout is %s: raise timeouts.%s, or run the apply again later (it writes "+
-				"nothing if GreenWaba has applied the settings by then).", err, op, timeout, op))
-	}
-	// The client's messages already say what happened and what to do.
-	return diag.NewErrorDiagnostic("Cannot "+op+" the webhook settings", err.Error())
 }

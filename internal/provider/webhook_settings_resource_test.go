@@ -1267,7 +1267,7 @@ func TestWebhookSettingsRead_deletedAccountWarns(t *testing.T) {
 	ctx := context.Background()
 	r := &webhookSettingsResource{data: &providerData{
 		apiURL: baseURL, defaultID: 1101000031, defaultToken: "tok", requestTimeout: 5 * time.Second,
-		tokens: map[int64]string{}, clients: map[int64]*greenwaba.Client{},
+		tokens: map[int64]string{}, clients: map[int64]*greenwaba.Client{}, sources: map[int64]string{}, pacer: testPacer,
 	}}
 	var schemaResp fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
@@ -1451,19 +1451,19 @@ func TestApplyErrorDiag_interruptedWaitIsNotCalledATimeout(t *testing.T) {
 	if err := srv.CreateInstance(id, token); err != nil {
 		t.Fatal(err)
 	}
-	client, err := greenwaba.New(greenwaba.Config{APIURL: baseURL, IDInstance: id, Token: token})
+	client, err := greenwaba.New(greenwaba.Config{APIURL: baseURL, IDInstance: id, Token: token, Pacer: testPacer})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel() // as Terraform does on Ctrl-C
 	on := true
-	_, err = client.WaitForSettings(ctx, greenwaba.SettingsUpdate{IncomingWebhook: &on})
+	_, err = client.WaitForSettings(ctx, nil, greenwaba.SettingsUpdate{IncomingWebhook: &on})
 	if err == nil {
 		t.Fatal("WaitForSettings with a cancelled context returned no error")
 	}
 
-	d := applyErrorDiag(err, "update", time.Minute)
+	d := (&providerData{}).applyErrorDiag(err, "update", id, time.Minute)
 	if d.Summary() != "Interrupted while waiting for the webhook settings" {
 		t.Errorf("summary %q; want the interruption named", d.Summary())
 	}
@@ -1474,8 +1474,8 @@ func TestApplyErrorDiag_interruptedWaitIsNotCalledATimeout(t *testing.T) {
 	ctx, cancel = context.WithTimeout(t.Context(), time.Nanosecond)
 	defer cancel()
 	<-ctx.Done()
-	_, err = client.WaitForSettings(ctx, greenwaba.SettingsUpdate{IncomingWebhook: &on})
-	if d := applyErrorDiag(err, "update", time.Minute); !strings.Contains(d.Detail(), "raise timeouts.update") {
+	_, err = client.WaitForSettings(ctx, nil, greenwaba.SettingsUpdate{IncomingWebhook: &on})
+	if d := (&providerData{}).applyErrorDiag(err, "update", id, time.Minute); !strings.Contains(d.Detail(), "raise timeouts.update") {
 		t.Errorf("a timeout does not say which timeout to raise: %q", d.Detail())
 	}
 }

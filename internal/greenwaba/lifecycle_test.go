@@ -1,0 +1,379 @@
+package greenwaba
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi"
+)
+
+// TestPacer_oneTurnPerAccountAndMethod: each account and method has its own
+// limiter (D15), the first turn of each comes a paced interval after the
+// Pacer was made (another process may just have called), and the interval
+// is the limit's second plus the margin.
+func TestPacer_oneTurnPerAccountAndMethod(t *testing.T) {
+	clk := &fakeClock{t: time.Unix(1_000_000, 0)}
+	p := newPacer(clk, methodLimits)
+	start := clk.now()
+	ctx := context.Background()
+	step := time.Second + paceMargin
+	at := func() time.Duration { return clk.now().Sub(start) }
+
+	for _, tc := range []struct {
+		id     int64
+		method string
+		want   time.Duration // time after start when the turn comes
+	}{
+		{1, "getSettings", step},             // the Pacer's start counts as a call
+		{1, "getSettings", 2 * step},         // one a second
+		{1, "setSettings", 2 * step},         // another method: its own turn, already due
+		{2, "getSettings", 2 * step},         // another account: likewise
+		{1, "getStateInstance", 2 * step},    // likewise
+		{1, "receiveNotification", 2 * step}, // 100 a second: long due
+		{1, "receiveNotification", 2*step + step/100},
+		{1, "clearWebhooksQueue", 2*step + step/100}, // not paced
+	} {
+		if err := p.wait(ctx, tc.id, tc.method); err != nil {
+			t.Fatal(err)
+		}
+		if got := at(); got != tc.want {
+			t.Errorf("%d %s: turn at %v, want %v", tc.id, tc.method, got, tc.want)
+		}
+	}
+
+	// A turn beyond the deadline is not waited for, and not taken.
+	short, cancel := context.WithDeadline(ctx, clk.now().Add(step/2))
+	defer cancel()
+	if err := p.wait(short, 1, "getSettings"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("wait past the deadline = %v", err)
+	}
+	if err := p.wait(ctx, 1, "getSettings"); err != nil || at() != 3*step {
+		t.Errorf("after a cancelled turn the next came at %v (%v), want %v", at(), err, 3*step)
+	}
+}
+
+// TestPacer_realLimitsSeeNo429: clients sharing one Pacer, calling one
+// account concurrently with every paced method, are never rate limited by
+// the mock's real limits (D15), Retry-After or not.
+func TestPacer_realLimitsSeeNo429(t *testing.T) {
+	t.Parallel()
+	srv, base := startMock(t, mockapi.Options{RateLimits: true})
+	p := NewPacer()
+	var clients []*Client
+	for range 3 {
+		c, _ := newTestClient(t, base, func(cfg *Config) { cfg.Pacer = p; cfg.Retry.MaxRetries = -1 })
+		clients = append(clients, c)
+	}
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for i, c := range clients {
+		wg.Go(func() {
+			for range 2 {
+				if _, err := c.GetSettings(ctx); err != nil {
+					t.Error(err)
+				}
+				if _, err := c.stateInstance(ctx); err != nil {
+					t.Error(err)
+				}
+				if err := c.SetSettings(ctx, SettingsUpdate{IncomingWebhook: ptr(i%2 == 0)}); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, r := range requests(t, srv) {
+		if r.Status != http.StatusOK {
+			t.Errorf("%s answered %d", r.Method, r.Status)
+		}
+	}
+}
+
+// TestClient_oneDeadline: a read that meets 503s keeps retrying for as long
+// as its context allows, and nothing else ends it: with a 4-minute deadline
+// it is still trying after 2.5 minutes (Retry-After 40s and the default
+// retries), and with many retries allowed it runs up to the deadline. A
+// fake clock stands in for the minutes.
+func TestClient_oneDeadline(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		retryAfter string
+		retries    int
+		atLeast    time.Duration // of retrying before the call ends
+	}{
+		{"Retry-After 40s, default retries", "40", 0, 150 * time.Second},
+		{"backoff, 1000 retries", "", 1000, 3 * time.Minute},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var attempts int
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				attempts++
+				if tc.retryAfter != "" {
+					w.Header().Set("Retry-After", tc.retryAfter)
+				}
+				http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+			}))
+			t.Cleanup(ts.Close)
+			clk := &fakeClock{t: time.Now()}
+			c, _ := newTestClient(t, ts.URL, func(cfg *Config) {
+				cfg.Pacer = newPacer(clk, methodLimits)
+				cfg.Retry = RetryPolicy{MaxRetries: tc.retries}
+			})
+			start := clk.now()
+			ctx, cancel := context.WithDeadline(context.Background(), start.Add(4*time.Minute))
+			defer cancel()
+
+			_, err := c.GetSettings(ctx)
+			var ae *APIError
+			if !errors.As(err, &ae) || ae.StatusCode != http.StatusServiceUnavailable || ae.Attempts != attempts {
+				t.Fatalf("err = %v after %d attempts, want the 503", err, attempts)
+			}
+			if took := clk.now().Sub(start); took < tc.atLeast || took > 4*time.Minute {
+				t.Errorf("gave up after %v (%d attempts), want at least %v and within the 4m deadline", took, attempts, tc.atLeast)
+			}
+		})
+	}
+}
+
+// TestClient_startingIsTransient (D18): the reboot's 400 is retried for
+// every call, the write included; any other 400 is permanent.
+func TestClient_startingIsTransient(t *testing.T) {
+	f, base := newFakeAPI(t)
+	c, _ := newTestClient(t, base)
+	ctx := context.Background()
+	starting := fakeFault{status: 400, body: "instance in starting process try later"}
+	for _, m := range []string{"getSettings", "setSettings", "getStateInstance", "receiveNotification"} {
+		f.fault(m, starting, starting)
+	}
+	if _, err := c.GetSettings(ctx); err != nil {
+		t.Errorf("GetSettings: %v", err)
+	}
+	if err := c.SetSettings(ctx, SettingsUpdate{IncomingWebhook: ptr(true)}); err != nil {
+		t.Errorf("SetSettings: %v", err)
+	}
+	if _, err := c.stateInstance(ctx); err != nil {
+		t.Errorf("stateInstance: %v", err)
+	}
+	if _, err := c.ReceiveNotification(ctx, 0); err != nil {
+		t.Errorf("ReceiveNotification: %v", err)
+	}
+	if n := f.count("setSettings"); n != 3 || f.savedWrites() != 1 {
+		t.Errorf("setSettings sent %d times, %d saved; want 3 and 1", n, f.savedWrites())
+	}
+
+	f.fault("getSettings", fakeFault{status: 400, body: "bad request data: something"})
+	_, err := c.GetSettings(ctx)
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 400 || ae.Attempts != 1 || !strings.Contains(err.Error(), "bad request data: something") {
+		t.Errorf("another 400: %v, want it at once with its body", err)
+	}
+}
+
+// TestClient_answersAreChecked (D19): an HTTP 200 without the method's
+// shape is an error that shows it (secrets masked), never a result.
+func TestClient_answersAreChecked(t *testing.T) {
+	const unauthorized = `{"code":401,"description":"Unauthorized"}`
+	tests := []struct {
+		method, answer string
+		call           func(*Client) error
+		check          func(error) bool
+		shows          string
+	}{
+		{"getSettings", unauthorized, getSettings, IsUnauthorized, "error 401 Unauthorized"},
+		{"getSettings", `null`, getSettings, isUnexpected, "null"},
+		{"getSettings", `{}`, getSettings, isUnexpected, "{}"},
+		{"getSettings", `{"webhookUrl":"","webhookUrlToken":"` + hookToken + `","incomingWebhook":"no","outgoingWebhook":"no"}`,
+			getSettings, isUnexpected, `"webhookUrlToken":"***"`},
+		{"getSettings", `{"webhookUrl":"","webhookUrlToken":"","incomingWebhook":"maybe","outgoingWebhook":"no","outgoingAPIMessageWebhook":"no"}`,
+			getSettings, isUnexpected, "maybe"},
+		{"getSettings", `<html>` + testToken + `</html>`, getSettings, isUnexpected, "<html>***</html>"},
+		{"setSettings", `{"saveSettings":false}`, setSettings, isUnexpected, `{"saveSettings":false}`},
+		{"setSettings", unauthorized, setSettings, IsUnauthorized, "HTTP 200 carrying error 401"},
+		{"getStateInstance", `{}`, stateInstance, isUnexpected, "{}"},
+		{"receiveNotification", `{"receiptId":1}`, receive, isUnexpected, `{"receiptId":1}`},
+		{"receiveNotification", `{"receiptId":0,"body":{}}`, receive, isUnexpected, `"receiptId":0`},
+		{"receiveNotification", unauthorized, receive, IsUnauthorized, "401"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.answer, func(t *testing.T) {
+			f, base := newFakeAPI(t)
+			c, _ := newTestClient(t, base)
+			f.fault(tt.method, fakeFault{status: 200, body: tt.answer})
+			err := tt.call(c)
+			if err == nil || !tt.check(err) {
+				t.Fatalf("err = %v", err)
+			}
+			if msg := err.Error(); !strings.Contains(msg, tt.shows) || strings.Contains(msg, testToken) || strings.Contains(msg, hookToken) {
+				t.Errorf("message %q should show %q and no secret", msg, tt.shows)
+			}
+			if n := f.count(tt.method); n != 1 {
+				t.Errorf("%s sent %d times, want 1", tt.method, n)
+			}
+		})
+	}
+}
+
+func getSettings(c *Client) error {
+	s, err := c.GetSettings(context.Background())
+	if err == nil {
+		return fmt.Errorf("got settings %v", s)
+	}
+	return err
+}
+
+func setSettings(c *Client) error {
+	return c.SetSettings(context.Background(), SettingsUpdate{IncomingWebhook: ptr(true)})
+}
+
+func stateInstance(c *Client) error {
+	_, err := c.stateInstance(context.Background())
+	return err
+}
+
+func receive(c *Client) error {
+	_, err := c.ReceiveNotification(context.Background(), 0)
+	return err
+}
+
+func isUnexpected(err error) bool {
+	var ue *UnexpectedAnswerError
+	return errors.As(err, &ue)
+}
+
+// TestSetSettings_ambiguousWrites (D20): after a failure that may follow a
+// saved write, the client asks the account and writes again only when the
+// write was not saved, at most maxWrites times; failures that cannot follow
+// a saved write are retried as any call.
+func TestSetSettings_ambiguousWrites(t *testing.T) {
+	bad502 := fakeFault{status: 502, body: "Bad Gateway"}
+	tests := []struct {
+		name   string
+		reboot bool // saved writes leave the account starting
+		faults []fakeFault
+		sent   int // setSettings requests
+		err    bool
+	}{
+		{"502 before processing: written again", false, []fakeFault{bad502}, 2, false},
+		{"502 ×2 before processing: written a third time", false, []fakeFault{bad502, bad502}, 3, false},
+		{"502 ×3 before processing: gives up", false, []fakeFault{bad502, bad502, bad502}, 3, true},
+		{"drop before processing: written again", false, []fakeFault{{drop: true}}, 2, false},
+		{"502 after processing, values show: not written again", false, []fakeFault{{status: 502, processed: true}}, 1, false},
+		{"drop after processing, account starting: not written again", true, []fakeFault{{drop: true, processed: true}}, 1, false},
+		{"500 after processing, account starting: not written again", true, []fakeFault{{status: 500, processed: true}}, 1, false},
+		{"429 and 503: certainly not saved, retried", false, []fakeFault{{status: 429}, {status: 503}}, 3, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, base := newFakeAPI(t)
+			c, rec := newTestClient(t, base)
+			if tt.reboot {
+				f.reboot()
+			}
+			f.fault("setSettings", tt.faults...)
+			err := c.SetSettings(context.Background(), SettingsUpdate{WebhookURL: ptr("https://hooks.example.test/wa"), WebhookURLToken: ptr(hookToken)})
+			if (err != nil) != tt.err {
+				t.Fatalf("err = %v, want error %t", err, tt.err)
+			}
+			var ae *APIError
+			if tt.err && (!errors.As(err, &ae) || !ae.MayBeSaved || !strings.Contains(err.Error(), "may have been saved")) {
+				t.Errorf("err = %v, want one that says the write may have been saved", err)
+			}
+			if n := f.count("setSettings"); n != tt.sent {
+				t.Errorf("setSettings sent %d times, want %d", n, tt.sent)
+			}
+			if n := f.savedWrites(); n != 1 && !tt.err {
+				t.Errorf("%d writes saved, want 1", n)
+			}
+			for _, l := range rec.all() {
+				if strings.Contains(l.String(), hookToken) {
+					t.Errorf("log line shows the webhook token: %s", l)
+				}
+			}
+		})
+	}
+}
+
+// TestWaitForSettings_changedElsewhere (issue 11): a value that is neither
+// the one before the write nor the one written means someone else changed
+// the account; the wait ends at the next poll and names the setting only.
+func TestWaitForSettings_changedElsewhere(t *testing.T) {
+	srv, base := startMock(t, mockapi.Options{ApplyDelay: time.Hour})
+	c, _ := newTestClient(t, base, func(cfg *Config) { cfg.Pacer = NewPacer() })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	old, err := c.GetSettings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := SettingsUpdate{WebhookURL: ptr("https://hooks.example.test/wa"), WebhookURLToken: ptr(hookToken), IncomingWebhook: ptr(true)}
+	if err := c.SetSettings(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.EditSettings(testID, map[string]any{"webhookUrlToken": "console-" + hookToken}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.WaitForSettings(ctx, old, want)
+	var ce *ChangedElsewhereError
+	if !errors.As(err, &ce) || fmt.Sprint(ce.Fields) != "[webhookUrlToken]" {
+		t.Fatalf("err = %v, want webhookUrlToken changed elsewhere", err)
+	}
+	if strings.Contains(err.Error(), hookToken) || ctx.Err() != nil {
+		t.Errorf("message %q shows the token, or the wait ran to the deadline", err)
+	}
+	if n := countMethod(requests(t, srv), "getSettings"); n != 2 {
+		t.Errorf("%d getSettings, want 2 (the read before, one poll)", n)
+	}
+}
+
+// TestWaitForSettings_pollsAtTheAccountsPace: polls follow the pacer, one a
+// second and a margin, not a growing backoff, and draw no 429 from real
+// limits; so the wait ends within a poll of the write showing.
+func TestWaitForSettings_pollsAtTheAccountsPace(t *testing.T) {
+	t.Parallel()
+	srv, base := startMock(t, mockapi.Options{ApplyDelay: 3 * time.Second, RateLimits: true})
+	c, _ := newTestClient(t, base, func(cfg *Config) { cfg.Pacer = NewPacer(); cfg.Retry.MaxRetries = -1 })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	want := SettingsUpdate{WebhookURL: ptr("https://hooks.example.test/wa")}
+	if err := c.SetSettings(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitForSettings(ctx, nil, want); err != nil {
+		t.Fatalf("WaitForSettings: %v", err)
+	}
+	var polls []time.Time
+	for _, r := range requests(t, srv) {
+		if r.Status == http.StatusTooManyRequests {
+			t.Errorf("rate limited: %+v", r)
+		}
+		if r.Method == "getSettings" {
+			polls = append(polls, r.Time)
+		}
+	}
+	if len(polls) < 3 {
+		t.Fatalf("%d polls over a 3s apply delay", len(polls))
+	}
+	for i := 1; i < len(polls); i++ {
+		// The lower bound is the API's limit; the upper one rules out backoff (1s, 2s, 4s ...).
+		if gap := polls[i].Sub(polls[i-1]); gap < time.Second || gap >= 2*time.Second {
+			t.Errorf("polls %d and %d are %v apart, want one paced interval", i, i+1, gap)
+		}
+	}
+}
+
+func countMethod(rs []mockapi.RequestRecord, method string) int {
+	n := 0
+	for _, r := range rs {
+		if r.Method == method {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,121 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/greenwaba"
+)
+
+// This file words the GreenWaba client's errors for Terraform users: the client says what happened in the API's
+// terms, and only here is that tied to the provider's attributes and environment variables.
+
+// explain is err, from a call to account id, followed by what the user can do about it.
+func (d *providerData) explain(err error, id int64) string {
+	msg := err.Error()
+	var ue *greenwaba.UnexpectedAnswerError
+	if errors.As(err, &ue) {
+		return msg + ". Check that api_url (or " + envAPIURL + ") points at the GreenWaba API."
+	}
+	var ae *greenwaba.APIError
+	if !errors.As(err, &ae) {
+		return msg
+	}
+	var advice string
+	switch code := ae.StatusCode; {
+	case ae.Err != nil && (errors.Is(ae.Err, context.Canceled) || errors.Is(ae.Err, context.DeadlineExceeded)):
+	case ae.Err != nil:
+		advice = "Check api_url (or " + envAPIURL + ") and the network."
+	case code == http.StatusUnauthorized:
+		advice = "GreenWaba rejected the API token: check " + d.tokenSource(id) + "."
+	case code == http.StatusForbidden:
+		advice = "GreenWaba does not know this instance: check id_instance (or " + envIDInstance + "), or the " +
+			"instance was deleted."
+	case code == http.StatusNotFound:
+		advice = "Check that api_url (or " + envAPIURL + ") points at the GreenWaba API."
+	case code == http.StatusTooManyRequests:
+		advice = "The provider keeps its own calls within GreenWaba's rate limits, so another client is calling " +
+			"this account too: make fewer concurrent calls to it, or retry later."
+	case code >= 300 && code < 400:
+		advice = "The provider does not follow redirects, which would send the token elsewhere: check api_url " +
+			"(or " + envAPIURL + ")."
+	case code >= 500:
+		advice = "GreenWaba is having trouble; retry later."
+	}
+	if ae.MayBeSaved {
+		advice += " The write may have been saved (each saved write reboots the account); the next plan shows " +
+			"what the account has."
+	}
+	if advice == "" {
+		return msg
+	}
+	return msg + ". " + strings.TrimSpace(advice)
+}
+
+// tokenSource names where the token of account id came from, as the configuration spells it.
+func (d *providerData) tokenSource(id int64) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if s := d.sources[id]; s != "" {
+		return s
+	}
+	return "api_token_instance (or " + envAPIToken + ")"
+}
+
+// settingAttributes maps the wire names of GreenWaba's live settings to the resource's attributes.
+var settingAttributes = map[string]string{
+	greenwaba.FieldWebhookURL:                "webhook_url",
+	greenwaba.FieldWebhookURLToken:           "the webhook token",
+	greenwaba.FieldIncomingWebhook:           "incoming_webhook",
+	greenwaba.FieldOutgoingWebhook:           "outgoing_webhook",
+	greenwaba.FieldOutgoingAPIMessageWebhook: "outgoing_api_message_webhook",
+}
+
+// attributes lists fields as the resource's attributes.
+func attributes(fields []string) string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = settingAttributes[f]
+	}
+	return joinNames(names)
+}
+
+// applyErrorDiag explains a failed write of account id; op ("create", "update" or "delete") names the
+// timeouts entry, whose value is timeout.
+func (d *providerData) applyErrorDiag(err error, op string, id int64, timeout time.Duration) diag.Diagnostic {
+	var nc *greenwaba.NotConvergedError
+	var ce *greenwaba.ChangedElsewhereError
+	switch {
+	case errors.As(err, &ce):
+		return diag.NewErrorDiagnostic("Webhook settings changed by someone else",
+			fmt.Sprintf("While the %s waited for GreenWaba instance %d to apply the write, %s took a value that is "+
+				"neither the previous one nor the one written: something else changed the account meanwhile (the "+
+				"GreenWaba console, or another resource or configuration managing the same account). Make sure one "+
+				"resource manages each account, then run the plan again: it shows what the account has now.",
+				op, id, attributes(ce.Fields)))
+	case errors.As(err, &nc) && errors.Is(err, context.Canceled):
+		return diag.NewErrorDiagnostic("Interrupted while waiting for the webhook settings",
+			fmt.Sprintf("The %s was interrupted before GreenWaba showed the new settings of instance %d; the write "+
+				"was sent. The next plan shows whatever still differs.", op, id))
+	case errors.As(err, &nc):
+		return diag.NewErrorDiagnostic("Webhook settings not applied in time",
+			fmt.Sprintf("GreenWaba has not applied the settings of instance %d after %s: %s still differ. GreenWaba "+
+				"can take up to 5 minutes to apply a change. The %s timeout is %s: raise timeouts.%s, or run the "+
+				"apply again later (it writes nothing if GreenWaba has applied the settings by then).%s",
+				id, nc.Waited.Round(time.Second), attributes(nc.Fields), op, timeout, op, lastPoll(nc.LastErr)))
+	}
+	return diag.NewErrorDiagnostic("Cannot "+op+" the webhook settings", d.explain(err, id))
+}
+
+func lastPoll(err error) string {
+	if err == nil {
+		return ""
+	}
+	return " The last read failed: " + err.Error() + "."
+}
