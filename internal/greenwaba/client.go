@@ -100,7 +100,7 @@ func maskedIfSet(s string) string {
 	if s == "" {
 		return `""`
 	}
-	return Masked
+	return masked
 }
 
 // ParseAPIURL is the rule for the API's base URL: an absolute http or https

@@ -240,7 +240,7 @@ func TestClient_unknownInstanceIsGone(t *testing.T) {
 	_, base := startMock(t, mockapi.Options{})
 	c, _ := newTestClient(t, base, func(cfg *Config) { cfg.IDInstance = 1101999999 })
 	_, err := c.GetSettings(context.Background())
-	if !IsAccountGone(err) || IsUnauthorized(err) {
+	if !IsAccountGone(err) || isUnauthorized(err) {
 		t.Fatalf("err = %v, want the account gone", err)
 	}
 	if !strings.Contains(err.Error(), "1101999999") || !strings.Contains(err.Error(), "HTTP 403") {
@@ -640,7 +640,6 @@ func TestReceiveNotification_headComesBackUntilDeleted(t *testing.T) {
 	}
 
 }
-
 
 // TestClient_secretsNeverInErrorsOrLogs drives every error path with the
 // API token and a webhook token in play and checks neither is printed.

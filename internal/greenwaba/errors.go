@@ -13,8 +13,8 @@ import (
 
 // APIError is returned when a GreenWaba call fails: the API answered with an
 // error status, or no usable answer arrived within the retries and the
-// context. Callers branch on its fields, or on IsAccountGone and
-// IsUnauthorized; its message says what happened, in the API's terms.
+// context. Callers branch on its fields or on IsAccountGone; its message
+// says what happened, in the API's terms.
 type APIError struct {
 	Method     string // GreenWaba method, e.g. "getSettings"
 	IDInstance int64
@@ -80,10 +80,6 @@ func isContextErr(err error) bool {
 // IsAccountGone reports whether err means GreenWaba does not know the
 // account: HTTP 403, an unknown or deleted idInstance (D3).
 func IsAccountGone(err error) bool { return hasStatus(err, http.StatusForbidden) }
-
-// IsUnauthorized reports whether err means GreenWaba rejected the API token
-// (HTTP 401, or 401 in a 200 answer's body).
-func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
 
 func hasStatus(err error, code int) bool {
 	var e *APIError
@@ -153,12 +149,12 @@ func (e *ChangedElsewhereError) Error() string {
 		e.IDInstance, strings.Join(e.Fields, ", "))
 }
 
-// Masked is what Redact puts in place of a secret.
-const Masked = "***"
+// masked is what Redact puts in place of a secret.
+const masked = "***"
 
-// Redact replaces every occurrence of each non-empty secret in s, also in its
+// redact replaces every occurrence of each non-empty secret in s, also in its
 // URL-escaped forms, with "***".
-func Redact(s string, secrets ...string) string {
+func redact(s string, secrets ...string) string {
 	var forms []string
 	for _, sec := range secrets {
 		if sec == "" {
@@ -179,7 +175,7 @@ func Redact(s string, secrets ...string) string {
 	sort.Slice(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
 	for _, f := range forms {
 		if strings.Contains(s, f) {
-			s = strings.ReplaceAll(s, f, Masked)
+			s = strings.ReplaceAll(s, f, masked)
 		}
 	}
 	return s
@@ -202,7 +198,7 @@ func scrub(err error, maskedURL string, secrets ...string) error {
 		err = &url.Error{Op: ue.Op, URL: maskedURL, Err: ue.Err}
 	}
 	msg := err.Error()
-	if red := Redact(msg, secrets...); red != msg {
+	if red := redact(msg, secrets...); red != msg {
 		return &redactedError{msg: red}
 	}
 	return err

@@ -25,8 +25,8 @@ func TestRedact(t *testing.T) {
 		{"twice: k k", []string{"k"}, "twice: *** ***"},
 	}
 	for _, tt := range tests {
-		if got := Redact(tt.in, tt.secrets...); got != tt.want {
-			t.Errorf("Redact(%q, %q) = %q, want %q", tt.in, tt.secrets, got, tt.want)
+		if got := redact(tt.in, tt.secrets...); got != tt.want {
+			t.Errorf("redact(%q, %q) = %q, want %q", tt.in, tt.secrets, got, tt.want)
 		}
 	}
 }
@@ -85,8 +85,8 @@ func TestAPIError_errorsAsAndIs(t *testing.T) {
 	if !IsAccountGone(err) || IsAccountGone(&APIError{StatusCode: 401}) || IsAccountGone(errors.New("x")) {
 		t.Error("IsAccountGone must be true for 403 only")
 	}
-	if !IsUnauthorized(&APIError{StatusCode: 401, InBody: true}) || IsUnauthorized(err) {
-		t.Error("IsUnauthorized must be true for 401 only, in the body too")
+	if !hasStatus(&APIError{StatusCode: 401, InBody: true}, 401) || hasStatus(err, 401) {
+		t.Error("hasStatus must see a 401 in the body too")
 	}
 	if !errors.Is(&APIError{Err: context.DeadlineExceeded}, context.DeadlineExceeded) {
 		t.Error("APIError must unwrap its cause")

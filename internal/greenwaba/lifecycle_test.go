@@ -186,7 +186,7 @@ func TestClient_answersAreChecked(t *testing.T) {
 		check          func(error) bool
 		shows          string
 	}{
-		{"getSettings", unauthorized, getSettings, IsUnauthorized, "error 401 Unauthorized"},
+		{"getSettings", unauthorized, getSettings, isUnauthorized, "error 401 Unauthorized"},
 		{"getSettings", `null`, getSettings, isUnexpected, "null"},
 		{"getSettings", `{}`, getSettings, isUnexpected, "{}"},
 		{"getSettings", `{"webhookUrl":"","webhookUrlToken":"` + hookToken + `","incomingWebhook":"no","outgoingWebhook":"no"}`,
@@ -195,11 +195,11 @@ func TestClient_answersAreChecked(t *testing.T) {
 			getSettings, isUnexpected, "maybe"},
 		{"getSettings", `<html>` + testToken + `</html>`, getSettings, isUnexpected, "<html>***</html>"},
 		{"setSettings", `{"saveSettings":false}`, setSettings, isUnexpected, `{"saveSettings":false}`},
-		{"setSettings", unauthorized, setSettings, IsUnauthorized, "HTTP 200 carrying error 401"},
+		{"setSettings", unauthorized, setSettings, isUnauthorized, "HTTP 200 carrying error 401"},
 		{"getStateInstance", `{}`, stateInstance, isUnexpected, "{}"},
 		{"receiveNotification", `{"receiptId":1}`, receive, isUnexpected, `{"receiptId":1}`},
 		{"receiveNotification", `{"receiptId":0,"body":{}}`, receive, isUnexpected, `"receiptId":0`},
-		{"receiveNotification", unauthorized, receive, IsUnauthorized, "401"},
+		{"receiveNotification", unauthorized, receive, isUnauthorized, "401"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.answer, func(t *testing.T) {
@@ -241,6 +241,8 @@ func receive(c *Client) error {
 	_, err := c.ReceiveNotification(context.Background(), 0)
 	return err
 }
+
+func isUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
 
 func isUnexpected(err error) bool {
 	var ue *UnexpectedAnswerError

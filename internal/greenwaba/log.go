@@ -56,7 +56,7 @@ func maskBody(body []byte, secrets ...string) string {
 			text = "(body not shown: not JSON and mentions webhookUrlToken)"
 		}
 	}
-	return truncate(Redact(text, secrets...), maxLoggedBody)
+	return truncate(redact(text, secrets...), maxLoggedBody)
 }
 
 func maskValue(v any) any {
@@ -67,7 +67,7 @@ func maskValue(v any) any {
 				if s, ok := val.(string); ok && s == "" {
 					continue
 				}
-				t[k] = Masked
+				t[k] = masked
 				continue
 			}
 			t[k] = maskValue(val)

@@ -81,8 +81,8 @@ func (u SettingsUpdate) toggles() [3]namedToggle {
 	}
 }
 
-// IsEmpty reports whether u changes nothing.
-func (u SettingsUpdate) IsEmpty() bool {
+// isEmpty reports whether u changes nothing.
+func (u SettingsUpdate) isEmpty() bool {
 	return u.WebhookURL == nil && u.WebhookURLToken == nil &&
 		u.IncomingWebhook == nil && u.OutgoingWebhook == nil && u.OutgoingAPIMessageWebhook == nil
 }
@@ -205,7 +205,7 @@ const maxWrites = 3
 // it is neither, up to maxWrites writes in all. The change shows in
 // GetSettings only after the account's apply delay: use WaitForSettings.
 func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
-	if u.IsEmpty() {
+	if u.isEmpty() {
 		return nil
 	}
 	body, err := u.wireBody()

@@ -37,8 +37,8 @@ func TestSettingsUpdate_wireBodySendsOnlyGivenFields(t *testing.T) {
 			if string(got) != tt.want {
 				t.Errorf("body = %s, want %s", got, tt.want)
 			}
-			if tt.u.IsEmpty() != (tt.want == `{}`) {
-				t.Errorf("IsEmpty() = %t for %s", tt.u.IsEmpty(), tt.want)
+			if tt.u.isEmpty() != (tt.want == `{}`) {
+				t.Errorf("isEmpty() = %t for %s", tt.u.isEmpty(), tt.want)
 			}
 		})
 	}
@@ -103,7 +103,7 @@ func TestSettingsStringers_maskWebhookToken(t *testing.T) {
 		if strings.Contains(out, tok) || strings.Contains(out, "api-token-do-not-print") {
 			t.Errorf("printed a secret: %s", out)
 		}
-		if !strings.Contains(out, Masked) {
+		if !strings.Contains(out, masked) {
 			t.Errorf("printed without the mask: %s", out)
 		}
 	}

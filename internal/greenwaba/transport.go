@@ -88,7 +88,7 @@ func (c *Client) secrets(r request) []string {
 
 // do runs r, paced and retried, and returns the body of its 2xx answer.
 func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
-	masked := c.prefix + r.method + "/" + Masked + r.suffix + r.query
+	masked := c.prefix + r.method + "/" + masked + r.suffix + r.query
 	start := c.clock.now()
 	fail := func(e error, attempts int) error {
 		c.logf(ctx, LogDebug, "GreenWaba request failed", r, masked, map[string]any{
@@ -307,7 +307,7 @@ func readBody(b io.ReadCloser, limit int64) (body []byte, cut bool, err error) {
 
 // errorExcerpt turns an answer into one short, secret-free line.
 func errorExcerpt(body []byte, secrets ...string) string {
-	s := Redact(string(bytes.TrimSpace(body)), secrets...)
+	s := redact(string(bytes.TrimSpace(body)), secrets...)
 	return strings.Join(strings.Fields(truncate(s, errorBodyShown)), " ")
 }
 

@@ -322,4 +322,3 @@ func forInstance(id int64) string {
 	}
 	return " instance " + strconv.FormatInt(id, 10)
 }
-

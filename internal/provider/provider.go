@@ -233,4 +233,3 @@ func (p *greenwabaProvider) DataSources(context.Context) []func() datasource.Dat
 func (p *greenwabaProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{NewNotificationEphemeralResource}
 }
-
