@@ -27,34 +27,34 @@ func TestPacer_oneTurnPerAccountAndMethod(t *testing.T) {
 	at := func() time.Duration { return clk.now().Sub(start) }
 
 	for _, tc := range []struct {
-		id     int64
+		id     string
 		method string
 		want   time.Duration // time after start when the turn comes
 	}{
-		{1, "getSettings", step},             // the Pacer's start counts as a call
-		{1, "getSettings", 2 * step},         // one a second
-		{1, "setSettings", 2 * step},         // another method: its own turn, already due
-		{2, "getSettings", 2 * step},         // another account: likewise
-		{1, "getStateInstance", 2 * step},    // likewise
-		{1, "receiveNotification", 2 * step}, // 100 a second: long due
-		{1, "receiveNotification", 2*step + step/100},
-		{1, "clearWebhooksQueue", 2*step + step/100}, // not paced
+		{"a1", "getSettings", step},             // the Pacer's start counts as a call
+		{"a1", "getSettings", 2 * step},         // one a second
+		{"a1", "setSettings", 2 * step},         // another method: its own turn, already due
+		{"a2", "getSettings", 2 * step},         // another account: likewise
+		{"a1", "getStateInstance", 2 * step},    // likewise
+		{"a1", "receiveNotification", 2 * step}, // 100 a second: long due
+		{"a1", "receiveNotification", 2*step + step/100},
+		{"a1", "clearWebhooksQueue", 2*step + step/100}, // not paced
 	} {
 		if err := p.wait(ctx, tc.id, tc.method); err != nil {
 			t.Fatal(err)
 		}
 		if got := at(); got != tc.want {
-			t.Errorf("%d %s: turn at %v, want %v", tc.id, tc.method, got, tc.want)
+			t.Errorf("%s %s: turn at %v, want %v", tc.id, tc.method, got, tc.want)
 		}
 	}
 
 	// A turn beyond the deadline is not waited for, and not taken.
 	short, cancel := context.WithDeadline(ctx, clk.now().Add(step/2))
 	defer cancel()
-	if err := p.wait(short, 1, "getSettings"); !errors.Is(err, context.DeadlineExceeded) {
+	if err := p.wait(short, "a1", "getSettings"); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("wait past the deadline = %v", err)
 	}
-	if err := p.wait(ctx, 1, "getSettings"); err != nil || at() != 3*step {
+	if err := p.wait(ctx, "a1", "getSettings"); err != nil || at() != 3*step {
 		t.Errorf("after a cancelled turn the next came at %v (%v), want %v", at(), err, 3*step)
 	}
 }

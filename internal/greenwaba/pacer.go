@@ -26,7 +26,7 @@ var methodLimits = map[string]int{
 const paceMargin = 100 * time.Millisecond
 
 // Pacer keeps a process's calls within GreenWaba's rate limits: one limiter
-// per account and method (D15), shared by every client given the same
+// per account (API URL and idInstance) and method (D15), shared by every client given the same
 // Pacer. Each limiter starts as if a call had just been made when the Pacer
 // was created, because another process (Terraform's previous command) may
 // have called the account an instant earlier. A Pacer is safe for
@@ -40,9 +40,10 @@ type Pacer struct {
 	limiters map[paceKey]*rate.Limiter
 }
 
+// paceKey is an account, as its URL prefix ({apiURL}/waInstance{id}/), and a method.
 type paceKey struct {
-	id     int64
-	method string
+	account string
+	method  string
 }
 
 // NewPacer returns a Pacer for one process; create it once and pass it to
@@ -53,12 +54,12 @@ func newPacer(clk clock, limits map[string]int) *Pacer {
 	return &Pacer{clock: clk, created: clk.now(), limits: limits, limiters: map[paceKey]*rate.Limiter{}}
 }
 
-func (p *Pacer) limiter(id int64, method string) *rate.Limiter {
+func (p *Pacer) limiter(account, method string) *rate.Limiter {
 	n := p.limits[method]
 	if n == 0 {
 		return nil
 	}
-	k := paceKey{id, method}
+	k := paceKey{account, method}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	l := p.limiters[k]
@@ -70,9 +71,10 @@ func (p *Pacer) limiter(id int64, method string) *rate.Limiter {
 	return l
 }
 
-// wait blocks until the account may be sent method, or ctx ends.
-func (p *Pacer) wait(ctx context.Context, id int64, method string) error {
-	l := p.limiter(id, method)
+// wait blocks until account (a client's URL prefix) may be sent method, or
+// ctx ends. A turn that would come after ctx's deadline is not waited for.
+func (p *Pacer) wait(ctx context.Context, account, method string) error {
+	l := p.limiter(account, method)
 	if l == nil {
 		return ctx.Err()
 	}

@@ -97,7 +97,7 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	}
 	var last *APIError
 	for attempt := 1; ; attempt++ {
-		if err := c.pacer.wait(ctx, c.id, r.method); err != nil {
+		if err := c.pacer.wait(ctx, c.prefix, r.method); err != nil {
 			return nil, fail(c.stopped(r, last, attempt-1, err), attempt-1)
 		}
 		a := c.attempt(ctx, r, attempt, masked)

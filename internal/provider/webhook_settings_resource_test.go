@@ -988,7 +988,7 @@ func TestAccWebhookSettings_rejectedCredentialsSayWhatToCheck(t *testing.T) {
 				Config: providerConfig(acc.baseURL, acc.id, "wrong-token") + `
 resource "greenwaba_webhook_settings" "this" {}
 `,
-				ExpectError: phrase("GreenWaba rejected the API token for instance 1101000001 (HTTP 401): check api_token_instance or GREENWABA_API_TOKEN_INSTANCE"),
+				ExpectError: phrase("GreenWaba getSettings for instance 1101000001 answered HTTP 401 Unauthorized: Unauthorized. GreenWaba rejected the API token: check api_token_instance (or GREENWABA_API_TOKEN_INSTANCE)."),
 			},
 			{
 				Config: fmt.Sprintf(`
@@ -1002,7 +1002,7 @@ resource "greenwaba_webhook_settings" "this" {
   id_instance = 1101009999
 }
 `, acc.baseURL),
-				ExpectError: phrase("GreenWaba refused instance 1101009999 (HTTP 403): check id_instance or GREENWABA_ID_INSTANCE"),
+				ExpectError: phrase("GreenWaba getSettings for instance 1101009999 answered HTTP 403 Forbidden: Forbidden. GreenWaba does not know this instance: check id_instance (or GREENWABA_ID_INSTANCE)"),
 			},
 			{
 				// A fleet account's token comes from instance_tokens, so that is what the message names.
@@ -1019,7 +1019,7 @@ resource "greenwaba_webhook_settings" "this" {
   id_instance = 1101000001
 }
 `, acc.baseURL),
-				ExpectError: phrase(`GreenWaba rejected the API token for instance 1101000001 (HTTP 401): check instance_tokens["1101000001"]`),
+				ExpectError: phrase(`GreenWaba getSettings for instance 1101000001 answered HTTP 401 Unauthorized: Unauthorized. GreenWaba rejected the API token: check instance_tokens["1101000001"].`),
 			},
 		},
 	})
