@@ -17,9 +17,6 @@ var (
 	_ validator.String = durationValidator{}
 )
 
-// HTTPURL accepts an absolute http or https URL with a host.
-func HTTPURL() validator.String { return httpURLValidator{} }
-
 // HTTPURLOrEmpty accepts "" or an absolute http or https URL with a host.
 func HTTPURLOrEmpty() validator.String { return httpURLValidator{allowEmpty: true} }
 

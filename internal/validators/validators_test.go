@@ -24,7 +24,7 @@ func validate(v validator.String, value types.String) string {
 
 func TestHTTPURL(t *testing.T) {
 	for _, ok := range []string{"https://hooks.example.test/wa", "http://127.0.0.1:8080", "https://h.example.test/p?q=1#f"} {
-		if got := validate(HTTPURL(), types.StringValue(ok)); got != "" {
+		if got := validate(httpURLValidator{}, types.StringValue(ok)); got != "" {
 			t.Errorf("%q rejected: %s", ok, got)
 		}
 	}
@@ -36,7 +36,7 @@ func TestHTTPURL(t *testing.T) {
 		"http://%zz":            "cannot be parsed",
 	}
 	for in, want := range cases {
-		got := validate(HTTPURL(), types.StringValue(in))
+		got := validate(httpURLValidator{}, types.StringValue(in))
 		if !strings.Contains(got, want) || !strings.Contains(got, "attr") {
 			t.Errorf("%q: got %q, want a message naming attr and saying %q", in, got, want)
 		}
@@ -70,7 +70,7 @@ func TestDuration(t *testing.T) {
 }
 
 func TestNullAndUnknownPass(t *testing.T) {
-	for _, v := range []validator.String{HTTPURL(), HTTPURLOrEmpty(), Duration(time.Second)} {
+	for _, v := range []validator.String{APIURL(), HTTPURLOrEmpty(), Duration(time.Second)} {
 		for _, value := range []types.String{types.StringNull(), types.StringUnknown()} {
 			if got := validate(v, value); got != "" {
 				t.Errorf("%T rejected %v: %s", v, value, got)
