@@ -107,9 +107,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.Var(&instances, "instance", "account to create, repeatable: `ID` takes its token from "+tokenEnv+
 		" (recommended: keeps it out of ps), ID:TOKEN gives it inline; none creates one demo account")
 	applyDelay := fs.Duration("apply-delay", 0, "how long a setSettings write takes to become visible")
-	rateLimits := fs.String("rate-limits", "off", "off, or real for GreenWaba's per-second limits (429 with Retry-After)")
+	rebootErrors := fs.Bool("reboot-errors", false, "while a setSettings write is pending (-apply-delay), answer every method but getStateInstance with 400 \"instance in starting process try later\"")
+	rateLimits := fs.String("rate-limits", "off", "off, or real for GreenWaba's per-second limits (429)")
+	retryAfter := fs.Bool("retry-after", true, "send Retry-After with -rate-limits 429s; GreenWaba does not document it, so test clients with -retry-after=false too")
 	webhookRetry := fs.Duration("webhook-retry", 60*time.Second, "push mode: wait before resending a failed webhook")
-	deliveryTimeout := fs.Duration("delivery-timeout", 10*time.Second, "push mode: how long to wait for the receiver's answer")
+	deliveryTimeout := fs.Duration("delivery-timeout", 180*time.Second, "push mode: how long to wait for the receiver's answer")
 	verbose := fs.Bool("v", false, "log every request to standard error (tokens shown as ***)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -137,6 +139,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	srv := mockapi.New(mockapi.Options{
 		ApplyDelay:      *applyDelay,
 		RateLimits:      *rateLimits == "real",
+		NoRetryAfter:    !*retryAfter,
+		RebootErrors:    *rebootErrors,
 		WebhookRetry:    *webhookRetry,
 		DeliveryTimeout: *deliveryTimeout,
 		Logger:          slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),

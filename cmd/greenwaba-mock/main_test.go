@@ -212,6 +212,45 @@ func TestRunDemoAccount(t *testing.T) {
 	}
 }
 
+// TestRunRebootErrorsAndRetryAfter: -reboot-errors refuses calls while a
+// write is pending; -retry-after=false leaves Retry-After out of a 429.
+func TestRunRebootErrorsAndRetryAfter(t *testing.T) {
+	t.Parallel()
+	s := startRun(t, "-listen", "127.0.0.1:0", "-instance", "1101000001:tokenA1", "-apply-delay", "1h",
+		"-reboot-errors", "-rate-limits", "real", "-retry-after=false")
+	api := s.lines[0] + "/waInstance1101000001/"
+	resp, err := http.Post(api+"setSettings/tokenA1", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("setSettings = %d", resp.StatusCode)
+	}
+	if code, body := get(t, api+"getSettings/tokenA1"); code != 400 || body != "instance in starting process try later" {
+		t.Fatalf("getSettings during the reboot = %d %q", code, body)
+	}
+	if code, body := get(t, api+"getStateInstance/tokenA1"); code != 200 || body != `{"stateInstance":"starting"}` {
+		t.Fatalf("getStateInstance during the reboot = %d %q", code, body)
+	}
+	// getStateInstance allows 1 call per second; a second boundary can fall
+	// between two calls, so try a few times.
+	for range 5 {
+		resp, err := http.Get(api + "getStateInstance/tokenA1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == 429 {
+			if v := resp.Header.Values("Retry-After"); v != nil {
+				t.Fatalf("Retry-After with -retry-after=false: %q", v)
+			}
+			return
+		}
+	}
+	t.Fatal("no 429 with -rate-limits real")
+}
+
 func TestRunRejectsBadFlags(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -26,7 +28,9 @@ type InstanceInfo struct {
 	Settings        map[string]any `json:"settings"`        // the full flat GetSettings object, wire names/values ("yes"/"no")
 	PendingSettings map[string]any `json:"pendingSettings"` // what Settings becomes once pending writes apply; nil when nothing pending (D7)
 	QueueLength     int            `json:"queueLength"`
-	SettingsWrites  int            `json:"settingsWrites"` // setSettings calls accepted (200), {} included
+	SettingsWrites  int            `json:"settingsWrites"` // setSettings calls accepted (200), {} included; refused ones (400, 429, faults acting before the call) are not
+	StateInstance   string         `json:"stateInstance"`  // what getStateInstance answers now: "starting" while a write is pending (D7), else "authorized"
+	RebootErrors    bool           `json:"rebootErrors"`   // other methods answer 400 while starting (D18)
 }
 
 // RequestRecord is one GreenWaba call in an account's request log.
@@ -52,7 +56,7 @@ func (s *Server) CreateInstance(id int64, token string) error {
 	if s.accounts[id] != nil {
 		return ErrInstanceExists
 	}
-	s.accounts[id] = newAccount(id, token, s.opts.ApplyDelay)
+	s.accounts[id] = newAccount(id, token, s.opts.ApplyDelay, s.opts.RebootErrors)
 	return nil
 }
 
@@ -155,6 +159,20 @@ func (s *Server) SetApplyDelay(id int64, d time.Duration) error {
 	return nil
 }
 
+// SetRebootErrors sets whether the account's methods other than
+// getStateInstance answer 400 "instance in starting process try later" while
+// a setSettings write is pending (D18).
+func (s *Server) SetRebootErrors(id int64, on bool) error {
+	a := s.account(id)
+	if a == nil {
+		return ErrInstanceNotFound
+	}
+	a.mu.Lock()
+	a.rebootErrors = on
+	a.mu.Unlock()
+	return nil
+}
+
 // Instance returns the account's settings, pending settings, queue length
 // and settings-write count.
 func (s *Server) Instance(id int64) (InstanceInfo, error) {
@@ -170,6 +188,11 @@ func (s *Server) Instance(id int64) (InstanceInfo, error) {
 		Settings:       a.current.toMap(),
 		QueueLength:    a.queueLen(),
 		SettingsWrites: a.writes,
+		StateInstance:  "authorized",
+		RebootErrors:   a.rebootErrors,
+	}
+	if len(a.pending) > 0 {
+		info.StateInstance = "starting"
 	}
 	if p := a.pendingView(); p != nil {
 		info.PendingSettings = p.toMap()
@@ -200,6 +223,7 @@ func (s *Server) controlMux() *http.ServeMux {
 	mux.HandleFunc("POST /mock/v1/instances/{id}/notifications", s.withID(s.handleEnqueue))
 	mux.HandleFunc("PATCH /mock/v1/instances/{id}/settings", s.withID(s.handleEditSettings))
 	mux.HandleFunc("PUT /mock/v1/instances/{id}/apply-delay", s.withID(s.handleApplyDelay))
+	mux.HandleFunc("PUT /mock/v1/instances/{id}/reboot-errors", s.withID(s.handleRebootErrors))
 	mux.HandleFunc("GET /mock/v1/instances/{id}/requests", s.withID(func(w http.ResponseWriter, _ *http.Request, id int64) {
 		recs, err := s.Requests(id)
 		writeControl(w, http.StatusOK, recs, err)
@@ -260,12 +284,32 @@ func decodeStrict(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return &badRequestError{msg: typeErr.Field + " must be " + jsonKind(typeErr.Type.Kind())}
+		}
+		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return &badRequestError{msg: "unknown field " + field}
+		}
 		return &badRequestError{msg: "body must be a JSON object with the documented fields"}
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return &badRequestError{msg: "body must be a single JSON object"}
 	}
 	return nil
+}
+
+// jsonKind names what a control field of kind k accepts.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Int, reflect.Int64:
+		return "an integer"
+	}
+	return "a JSON value of the documented type"
 }
 
 func (s *Server) handleCreateInstance(w http.ResponseWriter, r *http.Request) {
@@ -325,6 +369,23 @@ func (s *Server) handleApplyDelay(w http.ResponseWriter, r *http.Request, id int
 	writeControl(w, http.StatusOK, map[string]int64{"applyDelayMs": ms}, err)
 }
 
+func (s *Server) handleRebootErrors(w http.ResponseWriter, r *http.Request, id int64) {
+	var req struct {
+		Enabled *bool `json:"enabled"`
+	}
+	data, err := readBody(w, r, maxSettingsBody)
+	if err == nil {
+		err = decodeStrict(data, &req)
+	}
+	if err == nil && req.Enabled == nil {
+		err = &badRequestError{msg: "enabled must be true or false"}
+	}
+	if err == nil {
+		err = s.SetRebootErrors(id, *req.Enabled)
+	}
+	writeControl(w, http.StatusOK, req, err)
+}
+
 func (s *Server) handleAddFault(w http.ResponseWriter, r *http.Request) {
 	var f Fault
 	data, err := readBody(w, r, maxSettingsBody)
@@ -332,14 +393,7 @@ func (s *Server) handleAddFault(w http.ResponseWriter, r *http.Request) {
 		err = decodeStrict(data, &f)
 	}
 	if err == nil {
-		err = s.AddFault(f)
-	}
-	// Answer with the fault as armed: canonical method, count defaulted.
-	if m := lookupMethod(f.Method); m != mUnknown {
-		f.Method = methodTable[m].name
-	}
-	if f.Count == 0 {
-		f.Count = 1
+		f, err = s.addFault(f)
 	}
 	writeControl(w, http.StatusCreated, f, err)
 }

@@ -21,10 +21,16 @@ type Clock interface{ Now() time.Time }
 type Options struct {
 	ApplyDelay      time.Duration // default apply delay for accounts (D7); 0 = writes visible at once
 	RateLimits      bool          // D15 limits on (off by default)
+	NoRetryAfter    bool          // rate-limit 429s carry no Retry-After header (D15: clients must cope either way)
 	WebhookRetry    time.Duration // push-mode retry interval (D14); 0 => 60s
-	DeliveryTimeout time.Duration // push-mode per-attempt timeout; 0 => 10s
-	Clock           Clock         // nil => real time
-	Logger          *slog.Logger  // nil => discard; never logs tokens
+	DeliveryTimeout time.Duration // push-mode per-attempt timeout (D14); 0 => 180s
+
+	// RebootErrors is the default for new accounts: while a setSettings
+	// write is pending (the apply delay), every method but getStateInstance
+	// answers 400 "instance in starting process try later" (D18).
+	RebootErrors bool
+	Clock        Clock        // nil => real time
+	Logger       *slog.Logger // nil => discard; never logs tokens
 
 	// LongPollCap, when > 0, caps how long receiveNotification really waits
 	// on an empty queue (receiveTimeout is still validated), so tests can see
@@ -101,6 +107,13 @@ type Server struct {
 	changed *signal // Options.changed
 }
 
+// Push-mode defaults: production waits 180 s for the receiver's answer and
+// resends after 60 s (D14).
+const (
+	defaultDeliveryTimeout = 180 * time.Second
+	defaultWebhookRetry    = 60 * time.Second
+)
+
 type realClock struct{}
 
 func (realClock) Now() time.Time { return time.Now() }
@@ -123,11 +136,11 @@ func New(opts Options) *Server {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.retry <= 0 {
-		s.retry = 60 * time.Second
+		s.retry = defaultWebhookRetry
 	}
 	timeout := opts.DeliveryTimeout
 	if timeout <= 0 {
-		timeout = 10 * time.Second
+		timeout = defaultDeliveryTimeout
 	}
 	s.pushCli = &http.Client{
 		// Its own transport: no proxy from the environment, and Close may

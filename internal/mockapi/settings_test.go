@@ -275,12 +275,13 @@ func TestInstanceInfoJSONShape(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.body), &got); err != nil || r.status != 200 {
 		t.Fatalf("%d %s: %v", r.status, r.body, err)
 	}
-	for _, k := range []string{"settings", "pendingSettings", "queueLength", "settingsWrites"} {
+	for _, k := range []string{"settings", "pendingSettings", "queueLength", "settingsWrites", "stateInstance", "rebootErrors"} {
 		if _, ok := got[k]; !ok {
 			t.Errorf("missing %s in %s", k, r.body)
 		}
 	}
-	if len(got) != 4 || string(got["queueLength"]) != "1" || string(got["settingsWrites"]) != "1" {
+	if len(got) != 6 || string(got["queueLength"]) != "1" || string(got["settingsWrites"]) != "1" ||
+		string(got["stateInstance"]) != `"starting"` || string(got["rebootErrors"]) != "false" {
 		t.Errorf("instance = %s", r.body)
 	}
 	var pending map[string]any
