@@ -493,5 +493,5 @@ func (s *Server) clearWebhooksQueue(w http.ResponseWriter, a *account) int {
 		b := strconv.AppendInt([]byte(`{"isCleared":false,"reason":"Too many requests","leftTime":`), secs, 10)
 		return writeJSONBytes(w, http.StatusOK, append(b, '}'))
 	}
-	return writeJSONBytes(w, http.StatusOK, []byte(`{"isCleared":true,"reason":"","leftTime":0}`))
+	return writeJSONBytes(w, http.StatusOK, []byte(`{"isCleared":true,"reason":""}`)) // leftTime only when not cleared (D16))
 }

@@ -170,10 +170,10 @@ func TestClearWebhooksQueue(t *testing.T) {
 		want    string
 		queue   int
 	}{
-		{0, `{"isCleared":true,"reason":"","leftTime":0}`, 0},
+		{0, `{"isCleared":true,"reason":""}`, 0},
 		{0, `{"isCleared":false,"reason":"Too many requests","leftTime":60}`, 1},
 		{30*time.Second + 500*time.Millisecond, `{"isCleared":false,"reason":"Too many requests","leftTime":30}`, 1},
-		{29*time.Second + 500*time.Millisecond, `{"isCleared":true,"reason":"","leftTime":0}`, 0},
+		{29*time.Second + 500*time.Millisecond, `{"isCleared":true,"reason":""}`, 0},
 	}
 	for i, st := range steps {
 		clock.Advance(st.advance)

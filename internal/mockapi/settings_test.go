@@ -66,6 +66,7 @@ func TestSetSettingsValidation(t *testing.T) {
 		want   map[string]any // fields expected afterwards (others keep defaults)
 	}{
 		{"empty object", `{}`, 200, "", nil},
+		{"zero-byte body is {} (D6)", ``, 200, "", nil},
 		{"one toggle", `{"incomingWebhook":"yes"}`, 200, "", map[string]any{"incomingWebhook": "yes"}},
 		{"all live fields", `{"webhookUrl":"https://hooks.example.test/wa","webhookUrlToken":"s3cret","incomingWebhook":"yes","outgoingWebhook":"yes","outgoingAPIMessageWebhook":"yes"}`, 200, "",
 			map[string]any{"webhookUrl": "https://hooks.example.test/wa", "webhookUrlToken": "s3cret", "incomingWebhook": "yes", "outgoingWebhook": "yes", "outgoingAPIMessageWebhook": "yes"}},
@@ -99,7 +100,7 @@ func TestSetSettingsValidation(t *testing.T) {
 		{"array", `[]`, 400, "bad request data: body must be a JSON object", nil},
 		{"null", `null`, 400, "bad request data: body must be a JSON object", nil},
 		{"string", `"x"`, 400, "bad request data: body must be a JSON object", nil},
-		{"empty body", ``, 400, "bad request data: body must be a JSON object", nil},
+		{"blank body", " \n", 400, "bad request data: body must be a JSON object", nil},
 		{"truncated", `{"incomingWebhook":"yes"`, 400, "bad request data: body must be a JSON object", nil},
 		{"two objects", `{} {}`, 400, "bad request data: body must be a single JSON object", nil},
 		{"trailing garbage", `{}x`, 400, "bad request data: body must be a single JSON object", nil},
