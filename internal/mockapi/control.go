@@ -229,6 +229,12 @@ func (s *Server) controlMux() *http.ServeMux {
 		writeControl(w, http.StatusOK, recs, err)
 	}))
 	mux.HandleFunc("POST /mock/v1/faults", s.handleAddFault)
+	mux.HandleFunc("GET /mock/v1/faults", func(w http.ResponseWriter, _ *http.Request) {
+		writeControl(w, http.StatusOK, s.Faults(), nil)
+	})
+	mux.HandleFunc("DELETE /mock/v1/faults", func(w http.ResponseWriter, _ *http.Request) {
+		writeControl(w, http.StatusOK, map[string]int{"disarmed": s.ClearFaults()}, nil)
+	})
 	return mux
 }
 
@@ -286,7 +292,10 @@ func decodeStrict(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return &badRequestError{msg: typeErr.Field + " must be " + jsonKind(typeErr.Type.Kind())}
+			// Field is a dotted path; control bodies are flat, and an
+			// embedded struct (Fault) would show up as its first segment.
+			field := typeErr.Field[strings.LastIndexByte(typeErr.Field, '.')+1:]
+			return &badRequestError{msg: field + " must be " + jsonKind(typeErr.Type.Kind())}
 		}
 		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 			return &badRequestError{msg: "unknown field " + field}
@@ -387,10 +396,22 @@ func (s *Server) handleRebootErrors(w http.ResponseWriter, r *http.Request, id i
 }
 
 func (s *Server) handleAddFault(w http.ResponseWriter, r *http.Request) {
-	var f Fault
+	// Count shadows Fault.Count: over HTTP an explicit 0 is refused, while
+	// the Go API keeps reading 0 as 1.
+	var req struct {
+		Fault
+		Count *int `json:"count"`
+	}
 	data, err := readBody(w, r, maxSettingsBody)
 	if err == nil {
-		err = decodeStrict(data, &f)
+		err = decodeStrict(data, &req)
+	}
+	f := req.Fault
+	if err == nil && req.Count != nil {
+		if *req.Count < 1 {
+			err = &badRequestError{msg: "count must be at least 1"}
+		}
+		f.Count = *req.Count
 	}
 	if err == nil {
 		f, err = s.addFault(f)

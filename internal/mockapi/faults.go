@@ -96,6 +96,28 @@ func (s *Server) checkFault(f *Fault) error {
 	return nil
 }
 
+// Faults returns the armed faults, oldest first, each with the uses it has left.
+func (s *Server) Faults() []Fault {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	out := make([]Fault, len(s.faults))
+	for i, f := range s.faults {
+		out[i] = *f
+	}
+	return out
+}
+
+// ClearFaults disarms every fault and returns how many there were.
+func (s *Server) ClearFaults() int {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	n := len(s.faults)
+	clear(s.faults)
+	s.faults = s.faults[:0]
+	s.nFaults.Store(0)
+	return n
+}
+
 // takeFault consumes one use of the oldest fault matching the call.
 func (s *Server) takeFault(id int64, m method) (Fault, bool) {
 	s.faultMu.Lock()

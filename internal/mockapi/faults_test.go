@@ -339,3 +339,44 @@ func TestRetryAfterSwitchable(t *testing.T) {
 		t.Fatalf("rate limit with NoRetryAfter = %d Retry-After %q", r.status, r.header.Values("Retry-After"))
 	}
 }
+
+// TestFaultListAndClear covers GET and DELETE /mock/v1/faults: the list
+// shows what is armed with the uses left, a refused fault arms nothing, and
+// DELETE disarms them all.
+func TestFaultListAndClear(t *testing.T) {
+	t.Parallel()
+	m := newMock(t, Options{})
+	if r := m.do("GET", "/mock/v1/faults", ""); r.status != 200 || r.body != "[]" {
+		t.Fatalf("empty list = %d %s", r.status, r.body)
+	}
+	for _, body := range []string{
+		`{"method":"getSettings","status":503,"count":2}`,
+		`{"idInstance":1101000001,"method":"setsettings","status":502,"processed":true}`,
+		`{"status":500,"count":0}`,   // refused
+		`{"delayMs":600001}`,         // refused
+		`{"status":500,"drop":true}`, // refused
+	} {
+		m.do("POST", "/mock/v1/faults", body)
+	}
+	if r := m.do("GET", api("getSettings"), ""); r.status != 503 {
+		t.Fatalf("first fault = %d", r.status)
+	}
+	r := m.do("GET", "/mock/v1/faults", "")
+	want := `[{"idInstance":0,"method":"getSettings","status":503,"retryAfter":0,"count":1,"delayMs":0,"drop":false,"processed":false},` +
+		`{"idInstance":1101000001,"method":"setSettings","status":502,"retryAfter":0,"count":1,"delayMs":0,"drop":false,"processed":true}]`
+	if r.status != 200 || r.body != want {
+		t.Fatalf("list = %d %s\nwant %s", r.status, r.body, want)
+	}
+	if r := m.do("DELETE", "/mock/v1/faults", ""); r.status != 200 || r.body != `{"disarmed":2}` {
+		t.Fatalf("clear = %d %s", r.status, r.body)
+	}
+	if r := m.do("GET", api("getSettings"), ""); r.status != 200 {
+		t.Fatalf("after clear = %d", r.status)
+	}
+	if r := m.do("POST", api("setSettings"), `{}`); r.status != 200 {
+		t.Fatalf("setSettings after clear = %d", r.status)
+	}
+	if got := m.srv.Faults(); len(got) != 0 {
+		t.Fatalf("Faults after clear = %+v", got)
+	}
+}
