@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -251,6 +252,43 @@ func TestRunRebootErrorsAndRetryAfter(t *testing.T) {
 	t.Fatal("no 429 with -rate-limits real")
 }
 
+func TestWarnIfExposed(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		addr string
+		warn bool
+	}{
+		{"127.0.0.1:7123", false},
+		{"127.1.2.3:7123", false},
+		{"[::1]:7123", false},
+		{"0.0.0.0:7123", true},
+		{"[::]:7123", true},
+		{"192.0.2.10:7123", true},
+	} {
+		addr, err := net.ResolveTCPAddr("tcp", tc.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stderr strings.Builder
+		warnIfExposed(&stderr, addr)
+		if got := strings.Contains(stderr.String(), "WARNING: listening on "+addr.String()+", not a loopback address"); got != tc.warn {
+			t.Errorf("%s: warned %v, want %v (%q)", tc.addr, got, tc.warn, stderr.String())
+		}
+	}
+}
+
+// TestRunMaxInstances: -instance beyond -max-instances fails to start,
+// naming the account and the limit.
+func TestRunMaxInstances(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr strings.Builder
+	err := run(context.Background(), []string{"-listen", "127.0.0.1:0", "-max-instances", "1", "-instance", "1:tokA", "-instance", "2:tokB"},
+		env(nil), &stdout, &stderr)
+	if err == nil || err.Error() != "-instance 2: too many accounts: the mock holds 1, its limit" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
 func TestRunRejectsBadFlags(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{
@@ -262,6 +300,8 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"-instance", "1101000001:bad/token"},
 		{"-webhook-retry", "0s"},
 		{"-apply-delay", "-1s"},
+		{"-max-queue", "0"},
+		{"-max-instances", "-1"},
 		{"-listen", "127.0.0.1:0", "extra"},
 		{"-listen", "256.0.0.1:99999"},
 	} {

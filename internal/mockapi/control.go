@@ -43,7 +43,8 @@ type RequestRecord struct {
 }
 
 // CreateInstance adds an account with new-account settings (D8). The token
-// must be 1–256 characters from A–Z a–z 0–9 - . _ ~ so it fits a path segment.
+// must be 1–256 characters from A–Z a–z 0–9 - . _ ~ so it fits a path
+// segment. It fails with ErrLimitReached once Options.MaxInstances exist.
 func (s *Server) CreateInstance(id int64, token string) error {
 	if id <= 0 {
 		return &badRequestError{msg: "idInstance must be a positive integer"}
@@ -55,6 +56,9 @@ func (s *Server) CreateInstance(id int64, token string) error {
 	defer s.mu.Unlock()
 	if s.accounts[id] != nil {
 		return ErrInstanceExists
+	}
+	if len(s.accounts) >= s.opts.MaxInstances {
+		return &limitError{msg: "too many accounts: the mock holds " + strconv.Itoa(s.opts.MaxInstances) + ", its limit"}
 	}
 	s.accounts[id] = newAccount(id, token, s.opts.ApplyDelay, s.opts.RebootErrors)
 	return nil
@@ -76,6 +80,7 @@ func validToken(t string) bool {
 
 // Enqueue appends a notification to the account's queue and returns its
 // receipt id. body must be a JSON object with a string typeWebhook (D17).
+// It fails with ErrLimitReached while Options.MaxQueue items are queued.
 func (s *Server) Enqueue(id int64, body json.RawMessage) (receiptID int64, err error) {
 	a := s.account(id)
 	if a == nil {
@@ -88,6 +93,10 @@ func (s *Server) Enqueue(id int64, body json.RawMessage) (receiptID int64, err e
 	now := s.now()
 	a.mu.Lock()
 	a.syncLocked(now)
+	if a.queueLen() >= s.opts.MaxQueue {
+		a.mu.Unlock()
+		return 0, &limitError{msg: "queue full: the account holds " + strconv.Itoa(s.opts.MaxQueue) + " notifications, its limit; delete or clear some first"}
+	}
 	rid := a.enqueueLocked(b, now)
 	s.maybePushLocked(a)
 	a.mu.Unlock()
@@ -264,6 +273,8 @@ func writeControl(w http.ResponseWriter, status int, v any, err error) {
 		writeText(w, http.StatusNotFound, "instance not found")
 	case errors.Is(err, ErrInstanceExists):
 		writeText(w, http.StatusConflict, "instance already exists")
+	case errors.Is(err, ErrLimitReached):
+		writeText(w, http.StatusConflict, err.Error())
 	case isBadRequest(err):
 		writeText(w, http.StatusBadRequest, err.Error())
 	default:

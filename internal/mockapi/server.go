@@ -32,6 +32,11 @@ type Options struct {
 	Clock        Clock        // nil => real time
 	Logger       *slog.Logger // nil => discard; never logs tokens
 
+	// Caps keep a long-running mock bounded; over a cap the control call
+	// is refused with 409 and nothing is stored.
+	MaxQueue     int // notifications queued per account; 0 => 10,000
+	MaxInstances int // accounts; 0 => 1,000
+
 	// LongPollCap, when > 0, caps how long receiveNotification really waits
 	// on an empty queue (receiveTimeout is still validated), so tests can see
 	// the empty-queue null without waiting 5 s.
@@ -75,6 +80,20 @@ func (sg *signal) next() <-chan struct{} {
 var (
 	ErrInstanceExists   = errors.New("mockapi: instance already exists")
 	ErrInstanceNotFound = errors.New("mockapi: instance not found")
+	// ErrLimitReached: an account's queue, or the number of accounts, is at its cap (Options.MaxQueue, MaxInstances).
+	ErrLimitReached = errors.New("mockapi: limit reached")
+)
+
+// limitError is ErrLimitReached with a message saying which cap.
+type limitError struct{ msg string }
+
+func (e *limitError) Error() string        { return e.msg }
+func (e *limitError) Is(target error) bool { return target == ErrLimitReached }
+
+// Default caps: far above what a CI run queues or creates.
+const (
+	defaultMaxQueue     = 10000
+	defaultMaxInstances = 1000
 )
 
 // Server is the mock GreenWaba API. It is an http.Handler serving the
@@ -134,6 +153,12 @@ func New(opts Options) *Server {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.opts.MaxQueue <= 0 {
+		s.opts.MaxQueue = defaultMaxQueue
+	}
+	if s.opts.MaxInstances <= 0 {
+		s.opts.MaxInstances = defaultMaxInstances
 	}
 	if s.retry <= 0 {
 		s.retry = defaultWebhookRetry
