@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 )
 
@@ -269,16 +268,4 @@ func Start(opts Options) (srv *Server, baseURL string, stop func(), err error) {
 		})
 	}
 	return srv, "http://" + ln.Addr().String(), stop, nil
-}
-
-// StartTest is Start for tests: it fails t on error and stops the server in
-// t.Cleanup.
-func StartTest(t testing.TB, opts Options) (*Server, string) {
-	t.Helper()
-	srv, baseURL, stop, err := Start(opts)
-	if err != nil {
-		t.Fatalf("start mock GreenWaba API: %v", err)
-	}
-	t.Cleanup(stop)
-	return srv, baseURL
 }
