@@ -51,7 +51,7 @@ func TestAccLifecycle_failedWritesThatWereNotSavedAreWrittenAgain(t *testing.T) 
 				Check: resource.ComposeAggregateTestCheckFunc(
 					acc.live(map[string]any{"webhookUrl": hookURL, "incomingWebhook": "yes"}),
 					acc.writes(1),
-					acc.sent("setSettings", 3),
+					acc.writesSent(3),
 				),
 			},
 			{
@@ -62,7 +62,7 @@ func TestAccLifecycle_failedWritesThatWereNotSavedAreWrittenAgain(t *testing.T) 
 				Check: resource.ComposeAggregateTestCheckFunc(
 					acc.live(map[string]any{"webhookUrl": hookURL + "/v2"}),
 					acc.writes(2),
-					acc.sent("setSettings", 5),
+					acc.writesSent(5),
 				),
 			},
 		},
@@ -87,7 +87,7 @@ func TestAccLifecycle_failedWritesThatWereSavedAreNotWrittenAgain(t *testing.T) 
 						Check: resource.ComposeAggregateTestCheckFunc(
 							acc.live(map[string]any{"webhookUrl": hookURL, "incomingWebhook": "yes"}),
 							acc.writes(1),
-							acc.sent("setSettings", 1),
+							acc.writesSent(1),
 						),
 					},
 					{
@@ -98,7 +98,7 @@ func TestAccLifecycle_failedWritesThatWereSavedAreNotWrittenAgain(t *testing.T) 
 						Check: resource.ComposeAggregateTestCheckFunc(
 							acc.live(map[string]any{"webhookUrl": hookURL + "/v2"}),
 							acc.writes(2),
-							acc.sent("setSettings", 2),
+							acc.writesSent(2),
 						),
 					},
 				},
@@ -231,7 +231,9 @@ func TestAccLifecycle_changeBySomeoneElseDuringTheApplyFailsFast(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			PreConfig: func() { go acc.editWhenPending(t, map[string]any{"webhookUrl": "https://elsewhere.example.test/", "webhookUrlToken": secret}) },
+			PreConfig: func() {
+				go acc.editWhenPending(t, map[string]any{"webhookUrl": "https://elsewhere.example.test/", "webhookUrlToken": secret})
+			},
 			Config: acc.config(`
 resource "greenwaba_webhook_settings" "this" {
   webhook_url = "https://hooks.example.test/wa"
@@ -272,8 +274,8 @@ func (a *testAccount) editWhenPending(t *testing.T, fields map[string]any) {
 	}
 }
 
-// sent checks that the account received n requests of method, answered or not.
-func (a *testAccount) sent(method string, n int) resource.TestCheckFunc {
+// writesSent checks that the account received n setSettings requests, saved or not.
+func (a *testAccount) writesSent(n int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		reqs, err := a.srv.Requests(a.id)
 		if err != nil {
@@ -281,12 +283,12 @@ func (a *testAccount) sent(method string, n int) resource.TestCheckFunc {
 		}
 		got := 0
 		for _, r := range reqs {
-			if r.Method == method {
+			if r.Method == "setSettings" {
 				got++
 			}
 		}
 		if got != n {
-			return fmt.Errorf("instance %d received %d %s requests, want %d", a.id, got, method, n)
+			return fmt.Errorf("instance %d received %d setSettings requests, want %d", a.id, got, n)
 		}
 		return nil
 	}
