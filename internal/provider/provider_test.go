@@ -317,6 +317,8 @@ func TestAccProvider_invalidSettingsFailAtPlan(t *testing.T) {
 		want           *regexp.Regexp
 	}{
 		{"api_url", `api_url = "ftp://api.example.test"`, regexp.MustCompile(`(?s)api_url.*http:// or https://`)},
+		// The client's rule (greenwaba.ParseAPIURL): a query would end up after the token in every request.
+		{"api_url query", `api_url = "https://api.example.test/?x=1"`, regexp.MustCompile(`(?s)api_url.*it has a query`)},
 		{"id_instance", `id_instance = 0`, regexp.MustCompile(`(?s)id_instance.*at least 1`)},
 		{"request_timeout format", `request_timeout = "soon"`, regexp.MustCompile(`(?s)request_timeout.*duration`)},
 		{"request_timeout too short", `request_timeout = "10ms"`, regexp.MustCompile(`(?s)request_timeout.*at least 1s`)},
