@@ -33,10 +33,10 @@ func (d *providerData) explain(err error, id int64) string {
 	case ae.Err != nil:
 		advice = "Check api_url (or " + envAPIURL + ") and the network."
 	case code == http.StatusUnauthorized:
-		advice = "GreenWaba rejected the API token: check " + d.tokenSource(id) + "."
+		return fmt.Sprintf("GreenWaba rejected the API token for instance %d (%s): check %s.", id, statusOf(ae), d.tokenSource(id))
 	case code == http.StatusForbidden:
-		advice = "GreenWaba does not know this instance: check id_instance (or " + envIDInstance + "), or the " +
-			"instance was deleted."
+		return fmt.Sprintf("GreenWaba does not know instance %d (%s): check id_instance (or %s), or the instance "+
+			"was deleted.", id, statusOf(ae), envIDInstance)
 	case code == http.StatusNotFound:
 		advice = "Check that api_url (or " + envAPIURL + ") points at the GreenWaba API."
 	case code == http.StatusTooManyRequests:
@@ -56,6 +56,15 @@ func (d *providerData) explain(err error, id int64) string {
 		return msg
 	}
 	return msg + ". " + strings.TrimSpace(advice)
+}
+
+// statusOf says how the API answered e: "HTTP 401 to getSettings", or, for an error inside an HTTP 200
+// answer (D19), that answer.
+func statusOf(e *greenwaba.APIError) string {
+	if e.InBody {
+		return fmt.Sprintf("HTTP 200 to %s carrying error %d: %s", e.Method, e.StatusCode, e.Body)
+	}
+	return fmt.Sprintf("HTTP %d to %s", e.StatusCode, e.Method)
 }
 
 // tokenSource names where the token of account id came from, as the configuration spells it.

@@ -989,7 +989,7 @@ func TestAccWebhookSettings_rejectedCredentialsSayWhatToCheck(t *testing.T) {
 				Config: providerConfig(acc.baseURL, acc.id, "wrong-token") + `
 resource "greenwaba_webhook_settings" "this" {}
 `,
-				ExpectError: phrase("GreenWaba getSettings for instance 1101000001 answered HTTP 401 Unauthorized: Unauthorized. GreenWaba rejected the API token: check api_token_instance (or GREENWABA_API_TOKEN_INSTANCE)."),
+				ExpectError: phrase("GreenWaba rejected the API token for instance 1101000001 (HTTP 401 to getSettings): check api_token_instance (or GREENWABA_API_TOKEN_INSTANCE)."),
 			},
 			{
 				Config: fmt.Sprintf(`
@@ -1003,7 +1003,7 @@ resource "greenwaba_webhook_settings" "this" {
   id_instance = 1101009999
 }
 `, acc.baseURL),
-				ExpectError: phrase("GreenWaba getSettings for instance 1101009999 answered HTTP 403 Forbidden: Forbidden. GreenWaba does not know this instance: check id_instance (or GREENWABA_ID_INSTANCE)"),
+				ExpectError: phrase("GreenWaba does not know instance 1101009999 (HTTP 403 to getSettings): check id_instance (or GREENWABA_ID_INSTANCE), or the instance was deleted."),
 			},
 			{
 				// A fleet account's token comes from instance_tokens, so that is what the message names.
@@ -1020,7 +1020,7 @@ resource "greenwaba_webhook_settings" "this" {
   id_instance = 1101000001
 }
 `, acc.baseURL),
-				ExpectError: phrase(`GreenWaba getSettings for instance 1101000001 answered HTTP 401 Unauthorized: Unauthorized. GreenWaba rejected the API token: check instance_tokens["1101000001"].`),
+				ExpectError: phrase(`GreenWaba rejected the API token for instance 1101000001 (HTTP 401 to getSettings): check instance_tokens["1101000001"].`),
 			},
 		},
 	})

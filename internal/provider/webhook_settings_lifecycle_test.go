@@ -34,10 +34,10 @@ resource "greenwaba_webhook_settings" "this" {
 `, url))
 }
 
-// TestAccLifecycle_failedWritesThatWereNotSavedAreWrittenAgain: faults before the write is processed (502
+// TestAccWebhookSettings_failedWritesThatWereNotSavedAreWrittenAgain: faults before the write is processed (502
 // twice, then on update a dropped connection) leave the account unchanged, so the provider writes again; each
 // apply converges with exactly one saved write.
-func TestAccLifecycle_failedWritesThatWereNotSavedAreWrittenAgain(t *testing.T) {
+func TestAccWebhookSettings_failedWritesThatWereNotSavedAreWrittenAgain(t *testing.T) {
 	acc := newTestAccount(t, mockapi.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -69,10 +69,10 @@ func TestAccLifecycle_failedWritesThatWereNotSavedAreWrittenAgain(t *testing.T) 
 	})
 }
 
-// TestAccLifecycle_failedWritesThatWereSavedAreNotWrittenAgain: a write saved before its answer failed (a 502
+// TestAccWebhookSettings_failedWritesThatWereSavedAreNotWrittenAgain: a write saved before its answer failed (a 502
 // or a dropped connection after processing, D20) is not sent again, so the account reboots once; the provider
 // sees it saved from the reboot (an apply delay) or from the values (none).
-func TestAccLifecycle_failedWritesThatWereSavedAreNotWrittenAgain(t *testing.T) {
+func TestAccWebhookSettings_failedWritesThatWereSavedAreNotWrittenAgain(t *testing.T) {
 	for name, delay := range map[string]time.Duration{"rebooting": 2 * time.Second, "applied at once": 0} {
 		t.Run(name, func(t *testing.T) {
 			acc := newTestAccount(t, mockapi.Options{ApplyDelay: delay})
@@ -107,9 +107,9 @@ func TestAccLifecycle_failedWritesThatWereSavedAreNotWrittenAgain(t *testing.T) 
 	}
 }
 
-// TestAccLifecycle_rebootErrorsAreRiddenOut (D18): while a write is pending, every call but getStateInstance
+// TestAccWebhookSettings_rebootErrorsAreRiddenOut (D18): while a write is pending, every call but getStateInstance
 // answers 400 "instance in starting process"; create, update and destroy still converge without an error.
-func TestAccLifecycle_rebootErrorsAreRiddenOut(t *testing.T) {
+func TestAccWebhookSettings_rebootErrorsAreRiddenOut(t *testing.T) {
 	acc := newTestAccount(t, mockapi.Options{ApplyDelay: 3 * time.Second, RebootErrors: true})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -131,10 +131,10 @@ func TestAccLifecycle_rebootErrorsAreRiddenOut(t *testing.T) {
 	})
 }
 
-// TestAccLifecycle_errorInA200IsAnErrorAndKeepsTheState (D19): a getSettings answered with HTTP 200 and
+// TestAccWebhookSettings_errorInA200IsAnErrorAndKeepsTheState (D19): a getSettings answered with HTTP 200 and
 // {"code":401,...} fails the refresh with an error that says so, instead of reading a fresh account, and the
 // state keeps what it had.
-func TestAccLifecycle_errorInA200IsAnErrorAndKeepsTheState(t *testing.T) {
+func TestAccWebhookSettings_errorInA200IsAnErrorAndKeepsTheState(t *testing.T) {
 	acc := newTestAccount(t, mockapi.Options{})
 	cfg := settingsConfig(acc, hookURL)
 	resource.ParallelTest(t, resource.TestCase{
@@ -147,7 +147,7 @@ func TestAccLifecycle_errorInA200IsAnErrorAndKeepsTheState(t *testing.T) {
 						Body: json.RawMessage(`{"code":401,"description":"Unauthorized"}`), Count: 5})
 				},
 				RefreshState: true,
-				ExpectError:  phrase(`answered HTTP 200 carrying error 401 Unauthorized: {"code":401,"description":"Unauthorized"}. GreenWaba rejected the API token: check api_token_instance`),
+				ExpectError:  phrase(`GreenWaba rejected the API token for instance 1101000001 (HTTP 200 to getSettings carrying error 401: {"code":401,"description":"Unauthorized"}): check api_token_instance`),
 			},
 			{
 				PreConfig: func() { acc.srv.ClearFaults() },
@@ -173,10 +173,10 @@ var freshProcessFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	},
 }
 
-// TestAccLifecycle_realRateLimitsWithoutRetriesDrawNo429 (D15): against GreenWaba's real limits and with
+// TestAccWebhookSettings_realRateLimitsWithoutRetriesDrawNo429 (D15): against GreenWaba's real limits and with
 // max_retries = 0, create, update, a no-op apply, import and destroy all succeed, and the mock never answered
 // 429: the provider paces its own calls, across Terraform's commands too.
-func TestAccLifecycle_realRateLimitsWithoutRetriesDrawNo429(t *testing.T) {
+func TestAccWebhookSettings_realRateLimitsWithoutRetriesDrawNo429(t *testing.T) {
 	acc := newTestAccount(t, mockapi.Options{RateLimits: true})
 	cfg := func(url string) string {
 		return fmt.Sprintf(`
@@ -222,10 +222,10 @@ resource "greenwaba_webhook_settings" "this" {
 	})
 }
 
-// TestAccLifecycle_changeBySomeoneElseDuringTheApplyFailsFast (issue 11): a console edit of a managed setting
+// TestAccWebhookSettings_changeBySomeoneElseDuringTheApplyFailsFast (issue 11): a console edit of a managed setting
 // while GreenWaba applies the write ends the apply at the next poll, with an error that names the setting and
 // says someone else changed it, instead of waiting for the timeout.
-func TestAccLifecycle_changeBySomeoneElseDuringTheApplyFailsFast(t *testing.T) {
+func TestAccWebhookSettings_changeBySomeoneElseDuringTheApplyFailsFast(t *testing.T) {
 	acc := newTestAccount(t, mockapi.Options{ApplyDelay: time.Hour})
 	const secret = "console0secret0token"
 	resource.ParallelTest(t, resource.TestCase{
