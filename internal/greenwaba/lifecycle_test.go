@@ -16,46 +16,70 @@ import (
 
 // TestPacer_oneTurnPerAccountAndMethod: each account and method has its own
 // limiter (D15), the first turn of each comes a paced interval after the
-// Pacer was made (another process may just have called), and the interval
-// is the limit's second plus the margin.
+// Pacer was made (another process may just have called), a one-a-second
+// method's next turn comes a second after the previous request's answer, and
+// a faster method's turns are spaced from their starts.
 func TestPacer_oneTurnPerAccountAndMethod(t *testing.T) {
 	clk := &fakeClock{t: time.Unix(1_000_000, 0)}
 	p := newPacer(clk, methodLimits)
 	start := clk.now()
 	ctx := context.Background()
-	step := time.Second + paceMargin
+	step := time.Second + oneMargin
+	fast := (time.Second + manyMargin) / 100
 	at := func() time.Duration { return clk.now().Sub(start) }
-
-	for _, tc := range []struct {
-		id     string
-		method string
-		want   time.Duration // time after start when the turn comes
-	}{
-		{"a1", "getSettings", step},             // the Pacer's start counts as a call
-		{"a1", "getSettings", 2 * step},         // one a second
-		{"a1", "setSettings", 2 * step},         // another method: its own turn, already due
-		{"a2", "getSettings", 2 * step},         // another account: likewise
-		{"a1", "getStateInstance", 2 * step},    // likewise
-		{"a1", "receiveNotification", 2 * step}, // 100 a second: long due
-		{"a1", "receiveNotification", 2*step + step/100},
-		{"a1", "clearWebhooksQueue", 2*step + step/100}, // not paced
-	} {
-		if err := p.wait(ctx, tc.id, tc.method); err != nil {
+	turn := func(account, method string, took time.Duration) {
+		t.Helper()
+		done, err := p.turn(ctx, account, method)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if got := at(); got != tc.want {
-			t.Errorf("%s %s: turn at %v, want %v", tc.id, tc.method, got, tc.want)
+		_ = clk.sleep(ctx, took) // the request's own time
+		done()
+	}
+
+	for _, tc := range []struct {
+		account, method string
+		took            time.Duration // how long the request takes
+		want            time.Duration // time after start when the turn comes
+	}{
+		{"a1", "getSettings", 0, step},                          // the Pacer's start counts as a call
+		{"a1", "getSettings", 300 * time.Millisecond, 2 * step}, // one a second
+		{"a1", "getSettings", 0, 3*step + 300*time.Millisecond}, // a second after the last answer
+		{"a1", "setSettings", 0, 3*step + 300*time.Millisecond}, // another method: its own turn, already due
+		{"a2", "getSettings", 0, 3*step + 300*time.Millisecond}, // another account: likewise
+		{"a1", "receiveNotification", 5 * time.Second, 3*step + 300*time.Millisecond},
+		{"a1", "receiveNotification", 0, 3*step + 300*time.Millisecond + 5*time.Second}, // spaced from its start: long due
+		{"a1", "receiveNotification", 0, 3*step + 300*time.Millisecond + 5*time.Second + fast},
+		{"a1", "clearWebhooksQueue", 0, 3*step + 300*time.Millisecond + 5*time.Second + fast}, // not paced
+	} {
+		turn(tc.account, tc.method, tc.took)
+		if got := clk.now().Add(-tc.took).Sub(start); got != tc.want {
+			t.Errorf("%s %s: turn at %v, want %v", tc.account, tc.method, got, tc.want)
 		}
 	}
 
-	// A turn beyond the deadline is not waited for, and not taken.
-	short, cancel := context.WithDeadline(ctx, clk.now().Add(step/2))
-	defer cancel()
-	if err := p.wait(short, "a1", "getSettings"); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("wait past the deadline = %v", err)
+	// A one-a-second method waits for the request in flight.
+	done, err := p.turn(ctx, "a3", "getSettings")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := p.wait(ctx, "a1", "getSettings"); err != nil || at() != 3*step {
-		t.Errorf("after a cancelled turn the next came at %v (%v), want %v", at(), err, 3*step)
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := p.turn(cancelled, "a3", "getSettings"); !errors.Is(err, context.Canceled) {
+		t.Errorf("a second request during the first = %v, want it held until its context ended", err)
+	}
+	done()
+
+	// A turn beyond the deadline is not waited for, and not taken.
+	short, cancelShort := context.WithDeadline(ctx, clk.now().Add(step/2))
+	defer cancelShort()
+	if _, err := p.turn(short, "a3", "getSettings"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("turn past the deadline = %v", err)
+	}
+	before := at()
+	turn("a3", "getSettings", 0)
+	if at()-before != step {
+		t.Errorf("after a refused turn the next came %v later, want %v", at()-before, step)
 	}
 }
 

@@ -18,26 +18,33 @@ var methodLimits = map[string]int{
 	"deleteNotification":  100,
 }
 
-// paceMargin stretches each limit's second, so that jitter between sending a
-// request and its arrival cannot put two requests paced a second apart into
-// one second of the API's window. On loopback, with a load average of 15,
-// arrival lagged sending by 0.07 to 12 ms; 100 ms leaves room for a real
-// network at the cost of 9 % of the limit (DESIGN.md).
-const paceMargin = 100 * time.Millisecond
+// Margins over GreenWaba's one-second window. A one-a-second method waits
+// for the previous request's answer and then a second and oneMargin, which
+// proves the two arrived in different seconds, whatever the network's jitter:
+// the margin only covers the server's clock running apart from ours. A
+// faster method cannot wait for answers (a long poll lasts up to 60 s), so
+// its limiter spaces starts, over a second stretched by manyMargin. On
+// loopback with a load average of 15, arrival lagged sending by 0.07 to
+// 12 ms, and under the race detector and a load of 20 by over 100 ms, which
+// spacing starts alone could not absorb (DESIGN.md).
+const (
+	oneMargin  = 10 * time.Millisecond
+	manyMargin = 100 * time.Millisecond
+)
 
-// Pacer keeps a process's calls within GreenWaba's rate limits: one limiter
-// per account (API URL and idInstance) and method (D15), shared by every client given the same
-// Pacer. Each limiter starts as if a call had just been made when the Pacer
-// was created, because another process (Terraform's previous command) may
-// have called the account an instant earlier. A Pacer is safe for
-// concurrent use.
+// Pacer keeps a process's calls within GreenWaba's rate limits (D15): one
+// golang.org/x/time/rate limiter per account (API URL and idInstance) and
+// method, shared by every client given the same Pacer. Each limiter starts
+// as if a call had just been made when the Pacer was created, because
+// another process (Terraform's previous command) may have called the
+// account an instant earlier. A Pacer is safe for concurrent use.
 type Pacer struct {
 	clock   clock
 	created time.Time
 	limits  map[string]int // per method; methodLimits but in tests
 
-	mu       sync.Mutex
-	limiters map[paceKey]*rate.Limiter
+	mu      sync.Mutex
+	buckets map[paceKey]*bucket
 }
 
 // paceKey is an account, as its URL prefix ({apiURL}/waInstance{id}/), and a method.
@@ -46,15 +53,23 @@ type paceKey struct {
 	method  string
 }
 
+// bucket paces one account's calls of one method.
+type bucket struct {
+	limiter *rate.Limiter
+	// one holds the turn of a one-a-second method from its start to its
+	// answer; nil for faster methods.
+	one chan struct{}
+}
+
 // NewPacer returns a Pacer for one process; create it once and pass it to
 // every client through Config.Pacer.
 func NewPacer() *Pacer { return newPacer(realClock{}, methodLimits) }
 
 func newPacer(clk clock, limits map[string]int) *Pacer {
-	return &Pacer{clock: clk, created: clk.now(), limits: limits, limiters: map[paceKey]*rate.Limiter{}}
+	return &Pacer{clock: clk, created: clk.now(), limits: limits, buckets: map[paceKey]*bucket{}}
 }
 
-func (p *Pacer) limiter(account, method string) *rate.Limiter {
+func (p *Pacer) bucket(account, method string) *bucket {
 	n := p.limits[method]
 	if n == 0 {
 		return nil
@@ -62,34 +77,68 @@ func (p *Pacer) limiter(account, method string) *rate.Limiter {
 	k := paceKey{account, method}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	l := p.limiters[k]
-	if l == nil {
-		l = rate.NewLimiter(rate.Every((time.Second+paceMargin)/time.Duration(n)), 1)
-		l.AllowN(p.created, 1) // a call may have been made just before this process started
-		p.limiters[k] = l
+	b := p.buckets[k]
+	if b == nil {
+		b = &bucket{limiter: rate.NewLimiter(rate.Every((time.Second+manyMargin)/time.Duration(n)), 1)}
+		if n == 1 {
+			b.limiter = rate.NewLimiter(rate.Every(time.Second+oneMargin), 1)
+			b.one = make(chan struct{}, 1)
+		}
+		b.limiter.AllowN(p.created, 1) // a call may have been made just before this process started
+		p.buckets[k] = b
 	}
-	return l
+	return b
 }
 
-// wait blocks until account (a client's URL prefix) may be sent method, or
-// ctx ends. A turn that would come after ctx's deadline is not waited for.
-func (p *Pacer) wait(ctx context.Context, account, method string) error {
-	l := p.limiter(account, method)
-	if l == nil {
-		return ctx.Err()
+// turn waits until account (a client's URL prefix) may be sent method, or
+// ctx ends; a turn that would come after ctx's deadline is not waited for.
+// The caller calls done when the request has ended, answered or not.
+func (p *Pacer) turn(ctx context.Context, account, method string) (done func(), err error) {
+	b := p.bucket(account, method)
+	if b == nil {
+		return func() {}, ctx.Err()
 	}
+	if b.one == nil {
+		return func() {}, p.await(ctx, b.limiter.ReserveN(p.clock.now(), 1))
+	}
+	select {
+	case b.one <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	// The turn is used up when the request ends (AllowN in done), so the next
+	// one comes a second after this request's answer.
 	now := p.clock.now()
-	r := l.ReserveN(now, 1)
-	d := r.DelayFrom(now)
-	if deadline, ok := ctx.Deadline(); ok && now.Add(d).After(deadline) {
-		r.CancelAt(now)
-		return context.DeadlineExceeded
+	var wait time.Duration
+	if t := b.limiter.TokensAt(now); t < 1 {
+		wait = time.Duration((1 - t) / float64(b.limiter.Limit()) * float64(time.Second))
 	}
-	if err := p.clock.sleep(ctx, d); err != nil {
+	if err := p.sleepWithin(ctx, now, wait); err != nil {
+		<-b.one
+		return nil, err
+	}
+	return func() {
+		b.limiter.AllowN(p.clock.now(), 1)
+		<-b.one
+	}, nil
+}
+
+// await waits for reservation r, which it cancels when ctx ends first.
+func (p *Pacer) await(ctx context.Context, r *rate.Reservation) error {
+	now := p.clock.now()
+	if err := p.sleepWithin(ctx, now, r.DelayFrom(now)); err != nil {
 		r.CancelAt(p.clock.now())
 		return err
 	}
 	return nil
+}
+
+// sleepWithin sleeps d from now, or fails at once when that would pass ctx's deadline.
+func (p *Pacer) sleepWithin(ctx context.Context, now time.Time, d time.Duration) error {
+	if deadline, ok := ctx.Deadline(); ok && now.Add(d).After(deadline) {
+		return context.DeadlineExceeded
+	}
+	return p.clock.sleep(ctx, d)
 }
 
 // clock is time as the client sees it; tests replace it to cover minutes of

@@ -97,10 +97,12 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	}
 	var last *APIError
 	for attempt := 1; ; attempt++ {
-		if err := c.pacer.wait(ctx, c.prefix, r.method); err != nil {
+		done, err := c.pacer.turn(ctx, c.prefix, r.method)
+		if err != nil {
 			return nil, fail(c.stopped(r, last, attempt-1, err), attempt-1)
 		}
 		a := c.attempt(ctx, r, attempt, masked)
+		done()
 		if a.err == nil && a.status >= 200 && a.status <= 299 {
 			return a.body, nil
 		}
