@@ -148,9 +148,11 @@ func (c *Client) attempt(ctx context.Context, r request, n int, masked string) a
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	c.logf(ctx, LogDebug, "GreenWaba request", r, masked, map[string]any{"attempt": n})
-	if r.body != nil && n == 1 {
-		c.logf(ctx, LogTrace, "GreenWaba request body", r, masked, map[string]any{"body": maskBody(r.body, c.secrets(r)...)})
+	if c.log != nil {
+		c.logf(ctx, LogDebug, "GreenWaba request", r, masked, map[string]any{"attempt": n})
+		if r.body != nil && n == 1 {
+			c.logf(ctx, LogTrace, "GreenWaba request body", r, masked, map[string]any{"body": maskBody(r.body, c.secrets(r)...)})
+		}
 	}
 	hc := r.http
 	if hc == nil {
@@ -173,9 +175,11 @@ func (c *Client) attempt(ctx context.Context, r request, n int, masked string) a
 	if err != nil {
 		return answer{err: scrub(err, masked, c.secrets(r)...)}
 	}
-	c.logf(ctx, LogDebug, "GreenWaba response", r, masked, map[string]any{
-		"attempt": n, "status": resp.StatusCode, "duration": c.clock.now().Sub(sent).String()})
-	c.logf(ctx, LogTrace, "GreenWaba response body", r, masked, map[string]any{"status": resp.StatusCode, "body": maskBody(b, c.secrets(r)...)})
+	if c.log != nil {
+		c.logf(ctx, LogDebug, "GreenWaba response", r, masked, map[string]any{
+			"attempt": n, "status": resp.StatusCode, "duration": c.clock.now().Sub(sent).String()})
+		c.logf(ctx, LogTrace, "GreenWaba response body", r, masked, map[string]any{"status": resp.StatusCode, "body": maskBody(b, c.secrets(r)...)})
+	}
 	return answer{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
