@@ -112,8 +112,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	retryAfter := fs.Bool("retry-after", true, "send Retry-After with -rate-limits 429s; GreenWaba does not document it, so test clients with -retry-after=false too")
 	webhookRetry := fs.Duration("webhook-retry", 60*time.Second, "push mode: wait before resending a failed webhook")
 	deliveryTimeout := fs.Duration("delivery-timeout", 180*time.Second, "push mode: how long to wait for the receiver's answer")
-	maxQueue := fs.Int("max-queue", 10000, "most notifications queued per account; more are refused with 409")
-	maxInstances := fs.Int("max-instances", 1000, "most accounts; more are refused with 409")
+	maxQueue := fs.Int("max-queue", mockapi.DefaultMaxQueue, "most notifications queued per account; more are refused with 409")
+	maxInstances := fs.Int("max-instances", mockapi.DefaultMaxInstances, "most accounts; more are refused with 409")
 	verbose := fs.Bool("v", false, "log every request to standard error (tokens shown as ***)")
 	if err := fs.Parse(args); err != nil {
 		return err

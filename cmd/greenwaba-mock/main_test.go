@@ -409,3 +409,26 @@ func TestBinarySIGTERM(t *testing.T) {
 		t.Fatal("stderr contains the token")
 	}
 }
+
+// TestREADMEDocumentsEveryFlag: each flag in -h appears in the flag table of
+// this directory's README.md.
+func TestREADMEDocumentsEveryFlag(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr strings.Builder
+	if err := run(context.Background(), []string{"-h"}, env(nil), &stdout, &stderr); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: %v", err)
+	}
+	flags := regexp.MustCompile(`(?m)^  -([a-z-]+)`).FindAllStringSubmatch(stderr.String(), -1)
+	if len(flags) < 10 {
+		t.Fatalf("found %d flags in -h output:\n%s", len(flags), stderr.String())
+	}
+	for _, f := range flags {
+		if !strings.Contains(string(readme), "| `-"+f[1]) {
+			t.Errorf("README.md has no table row for -%s", f[1])
+		}
+	}
+}

@@ -33,8 +33,8 @@ type Options struct {
 
 	// Caps keep a long-running mock bounded; over a cap the control call
 	// is refused with 409 and nothing is stored.
-	MaxQueue     int // notifications queued per account; 0 => 10,000
-	MaxInstances int // accounts; 0 => 1,000
+	MaxQueue     int // notifications queued per account; 0 => DefaultMaxQueue
+	MaxInstances int // accounts; 0 => DefaultMaxInstances
 
 	// LongPollCap, when > 0, caps how long receiveNotification really waits
 	// on an empty queue (receiveTimeout is still validated), so tests can see
@@ -89,10 +89,11 @@ type limitError struct{ msg string }
 func (e *limitError) Error() string        { return e.msg }
 func (e *limitError) Is(target error) bool { return target == ErrLimitReached }
 
-// Default caps: far above what a CI run queues or creates.
+// Default caps: far above what a CI run, or a fleet-scale benchmark (100,000
+// queued items, a few thousand accounts), queues or creates.
 const (
-	defaultMaxQueue     = 10000
-	defaultMaxInstances = 1000
+	DefaultMaxQueue     = 1_000_000
+	DefaultMaxInstances = 10_000
 )
 
 // Server is the mock GreenWaba API. It is an http.Handler serving the
@@ -154,10 +155,10 @@ func New(opts Options) *Server {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.opts.MaxQueue <= 0 {
-		s.opts.MaxQueue = defaultMaxQueue
+		s.opts.MaxQueue = DefaultMaxQueue
 	}
 	if s.opts.MaxInstances <= 0 {
-		s.opts.MaxInstances = defaultMaxInstances
+		s.opts.MaxInstances = DefaultMaxInstances
 	}
 	if s.retry <= 0 {
 		s.retry = defaultWebhookRetry
