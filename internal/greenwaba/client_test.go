@@ -692,9 +692,14 @@ func TestClient_secretsNeverInErrorsOrLogs(t *testing.T) {
 		"cancelled":           func() error { _, err := c.GetSettings(cancelled); return err },
 		"bad receive timeout": func() error { _, err := c.ReceiveNotification(context.Background(), time.Hour); return err },
 		"not converged": func() error {
+			// Another account: a poll still in flight at the deadline must not take the next path's fault.
+			if err := srv.CreateInstance(testID+1, testToken); err != nil {
+				return err
+			}
+			other := client(func(cfg *Config) { cfg.IDInstance = testID + 1 })
 			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 			defer cancel()
-			_, err := c.WaitForSettings(ctx, nil, SettingsUpdate{WebhookURLToken: ptr("other-" + hookToken)})
+			_, err := other.WaitForSettings(ctx, nil, SettingsUpdate{WebhookURLToken: ptr("other-" + hookToken)})
 			return err
 		},
 	}
