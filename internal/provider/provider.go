@@ -361,16 +361,6 @@ func (d *providerData) DefaultIDInstance() types.Int64 {
 	return types.Int64Value(d.defaultID)
 }
 
-// CheckAccount reports, without calling the API, the error ClientFor would give for id; credentials that are
-// merely not known yet (plan time) are not an error.
-func (d *providerData) CheckAccount(id types.Int64) diag.Diagnostics {
-	if id.IsUnknown() {
-		return nil
-	}
-	_, diags := d.resolve(id, true)
-	return diags
-}
-
 // ClientFor returns the client for the account id (null means the provider's id_instance), and the account's
 // idInstance. Clients are cached per account. Missing credentials give an error naming the attribute and the
 // environment variable to set; provider attributes not known yet fail the call only when it needs them.

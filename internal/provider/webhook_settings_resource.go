@@ -259,10 +259,9 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 			return
 		}
 	}
-	resp.Diagnostics.Append(r.data.CheckAccount(plan.IDInstance)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	// The account's credentials are not checked here: a plan calls no API, and a resource that is not in the
+	// state yet must not block plans and destroys of the rest (apply -target, an id_instance unknown at
+	// plan). Create says what is missing.
 	if !plan.IDInstance.IsUnknown() {
 		plan.ID = types.StringValue(strconv.FormatInt(plan.IDInstance.ValueInt64(), 10))
 	}

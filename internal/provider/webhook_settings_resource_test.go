@@ -1479,3 +1479,31 @@ func TestApplyErrorDiag_interruptedWaitIsNotCalledATimeout(t *testing.T) {
 		t.Errorf("a timeout does not say which timeout to raise: %q", d.Detail())
 	}
 }
+
+// TestAccWebhookSettings_resourceNotInStateNeedsNoCredentials proves that a resource whose account has no
+// token, and that was never applied (here: apply -target of the rest), blocks neither a plan nor the destroy
+// of the rest of the configuration.
+func TestAccWebhookSettings_resourceNotInStateNeedsNoCredentials(t *testing.T) {
+	acc := newTestAccount(t, mockapi.Options{})
+	tf := newTerraformCLI(t, acc.config(`
+resource "greenwaba_webhook_settings" "this" {
+  incoming_webhook = true
+}
+
+# No token for this account in the provider configuration.
+resource "greenwaba_webhook_settings" "no_token" {
+  id_instance = 1101000999
+}
+`))
+	tf.run("apply", "-auto-approve", "-no-color", "-target", settingsAddr)
+	if err := acc.live(map[string]any{"incomingWebhook": "yes"})(nil); err != nil {
+		t.Fatal(err)
+	}
+	tf.run("destroy", "-auto-approve", "-no-color")
+	if err := acc.live(freshSettings)(nil); err != nil {
+		t.Errorf("destroy did not reset the account in the state: %v", err)
+	}
+	if out := tf.run("plan", "-no-color"); !strings.Contains(out, "greenwaba_webhook_settings.no_token will be created") {
+		t.Errorf("the plan does not show the create of the resource without a token:\n%s", out)
+	}
+}
