@@ -144,6 +144,81 @@ func (c *terraformCLI) run(args ...string) string {
 	return string(out)
 }
 
+// writeConfig replaces the root module with hcl (and the provider's required_providers).
+func (c *terraformCLI) writeConfig(hcl string) {
+	c.t.Helper()
+	hcl = `
+terraform {
+  required_providers {
+    greenwaba = { source = "greenwaba/greenwaba" }
+  }
+}
+` + hcl
+	if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(hcl), 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// stateInstance is one resource instance in a terraform.tfstate file.
+type stateInstance struct {
+	Attributes map[string]any `json:"attributes"`
+	Private    []byte         `json:"private,omitempty"` // base64 in the file
+}
+
+// editState changes the local state as a state written by an older provider could look: edit gets the
+// instance of the configuration's only resource and may change it.
+func (c *terraformCLI) editState(edit func(inst *stateInstance)) {
+	c.t.Helper()
+	file := filepath.Join(c.dir, "terraform.tfstate")
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	var state map[string]any
+	if err := json.Unmarshal(raw, &state); err != nil {
+		c.t.Fatal(err)
+	}
+	resources, _ := state["resources"].([]any)
+	if len(resources) != 1 {
+		c.t.Fatalf("the state holds %d resources, want 1", len(resources))
+	}
+	res, _ := resources[0].(map[string]any)
+	instances, _ := res["instances"].([]any)
+	if len(instances) != 1 {
+		c.t.Fatalf("the resource has %d instances, want 1", len(instances))
+	}
+	var inst stateInstance
+	if err := remarshal(instances[0], &inst); err != nil {
+		c.t.Fatal(err)
+	}
+	edit(&inst)
+	var edited map[string]any
+	if err := remarshal(instances[0], &edited); err != nil {
+		c.t.Fatal(err)
+	}
+	edited["attributes"] = inst.Attributes
+	delete(edited, "private")
+	if inst.Private != nil {
+		edited["private"] = inst.Private
+	}
+	instances[0] = edited
+	if raw, err = json.MarshalIndent(state, "", "  "); err != nil {
+		c.t.Fatal(err)
+	}
+	if err := os.WriteFile(file, raw, 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// remarshal copies v into out through JSON.
+func remarshal(v, out any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, out)
+}
+
 // newTestMock starts a mock GreenWaba API with no accounts, stopped when the test ends.
 func newTestMock(t *testing.T) (*mockapi.Server, string) {
 	t.Helper()

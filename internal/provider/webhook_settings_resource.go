@@ -203,7 +203,7 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 				"always sends some statuses, such as `failed`."),
 			"outgoing_api_message_webhook": switchAttribute("Notify messages sent through the API " +
 				"(`outgoingAPIMessageWebhook`)."),
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
+			"timeouts": positiveTimeouts(ctx, timeouts.Opts{
 				Create: true, Read: true, Update: true, Delete: true,
 				CreateDescription: "How long create may take, writing and waiting for GreenWaba to apply the " +
 					"settings, as a duration such as `\"10m\"`. Defaults to `\"6m\"`.",
@@ -213,6 +213,35 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 			}),
 		},
 	}
+}
+
+// positiveTimeouts is the timeouts attribute with every duration required to be positive: zero or less
+// would fail every operation it bounds. PositiveDuration also checks the format, so it replaces the module's
+// validator rather than adding a second message for the same typo.
+func positiveTimeouts(ctx context.Context, opts timeouts.Opts) schema.Attribute {
+	attr := timeouts.Attributes(ctx, opts)
+	block, ok := attr.(schema.SingleNestedAttribute)
+	if !ok {
+		return attr
+	}
+	for name, a := range block.Attributes {
+		if s, ok := a.(schema.StringAttribute); ok {
+			s.Validators = []validator.String{validators.PositiveDuration()}
+			block.Attributes[name] = s
+		}
+	}
+	return block
+}
+
+// operationTimeout is the timeout of one operation (get is such as timeouts.Value.Read), def when unset. A
+// value that is not positive, stored before plans rejected it, also gives def: failing every refresh for it
+// would leave no way to repair it by changing the configuration.
+func operationTimeout(ctx context.Context, v timeouts.Value, get timeoutFunc, def time.Duration) (time.Duration, diag.Diagnostics) {
+	d, diags := get(v, ctx, def)
+	if d <= 0 {
+		d = def
+	}
+	return d, diags
 }
 
 // switchAttribute is a notification switch: a bool that is off on a new account, and so by default.
@@ -436,13 +465,13 @@ func (r *webhookSettingsResource) apply(ctx context.Context, op string, planned 
 	if diags.HasError() {
 		return diags
 	}
-	timeoutOf, resend := plan.Timeouts.Create, false
+	timeoutOf, resend := timeouts.Value.Create, false
 	if prior != nil {
-		timeoutOf = plan.Timeouts.Update
+		timeoutOf = timeouts.Value.Update
 		// A new webhook_url_token_wo_version asks for the token to be sent even if the account has it.
 		resend = plan.writeOnly() && prior.writeOnly() && !plan.WebhookURLTokenWOVersion.Equal(prior.WebhookURLTokenWOVersion)
 	}
-	timeout, d := timeoutOf(ctx, defaultApplyTimeout)
+	timeout, d := operationTimeout(ctx, plan.Timeouts, timeoutOf, defaultApplyTimeout)
 	diags.Append(d...)
 	client, id, d := r.client(plan.IDInstance)
 	diags.Append(d...)
@@ -530,7 +559,7 @@ func (r *webhookSettingsResource) withAccount(ctx context.Context, prior tfsdk.S
 	if diags.HasError() {
 		return diags
 	}
-	timeout, d := opTimeout(state.Timeouts, ctx, def)
+	timeout, d := operationTimeout(ctx, state.Timeouts, opTimeout, def)
 	diags.Append(d...)
 	client, id, d := r.client(state.IDInstance)
 	diags.Append(d...)

@@ -959,8 +959,9 @@ func TestAccWebhookSettings_invalidArgumentsFailAtPlan(t *testing.T) {
   webhook_url_token_wo = "b"`, regexp.MustCompile(`(?s)webhook_url_token.*webhook_url_token_wo`)},
 		{`webhook_url_token_wo_version = "1"`, regexp.MustCompile(`(?s)webhook_url_token_wo_version.*webhook_url_token_wo`)},
 		{`id_instance = 0`, regexp.MustCompile(`(?s)id_instance.*at least 1`)},
-		// The timeouts module's own validator does not name the attribute; it quotes the value.
-		{`timeouts = { create = "soon" }`, regexp.MustCompile(`(?s)Invalid Attribute Value Time Duration.*"soon"`)},
+		{`timeouts = { create = "soon" }`, regexp.MustCompile(`(?s)timeouts.create.*positive duration.*"soon"`)},
+		{`timeouts = { read = "0s" }`, regexp.MustCompile(`(?s)timeouts.read.*positive duration.*"0s"`)},
+		{`timeouts = { delete = "-1m" }`, regexp.MustCompile(`(?s)timeouts.delete.*positive duration.*"-1m"`)},
 	}
 	steps := make([]resource.TestStep, 0, len(cases))
 	for _, tc := range cases {
@@ -1505,5 +1506,32 @@ resource "greenwaba_webhook_settings" "no_token" {
 	}
 	if out := tf.run("plan", "-no-color"); !strings.Contains(out, "greenwaba_webhook_settings.no_token will be created") {
 		t.Errorf("the plan does not show the create of the resource without a token:\n%s", out)
+	}
+}
+
+// TestAccWebhookSettings_storedZeroTimeoutIsRepairedByTheConfiguration proves that a non-positive timeout in
+// the state (stored before plans rejected it) does not break the refresh: it falls back to the default, so
+// changing the configuration repairs it.
+func TestAccWebhookSettings_storedZeroTimeoutIsRepairedByTheConfiguration(t *testing.T) {
+	acc := newTestAccount(t, mockapi.Options{})
+	tf := newTerraformCLI(t, acc.config(`
+resource "greenwaba_webhook_settings" "this" {
+  incoming_webhook = true
+  timeouts         = { read = "1m", delete = "1m" }
+}
+`))
+	tf.run("apply", "-auto-approve", "-no-color")
+	tf.editState(func(inst *stateInstance) {
+		inst.Attributes["timeouts"] = map[string]any{"create": nil, "update": nil, "read": "0s", "delete": "-1s"}
+	})
+	tf.writeConfig(acc.config(`
+resource "greenwaba_webhook_settings" "this" {
+  incoming_webhook = true
+}
+`))
+	tf.run("apply", "-auto-approve", "-no-color")
+	tf.run("destroy", "-auto-approve", "-no-color")
+	if err := acc.live(freshSettings)(nil); err != nil {
+		t.Error(err)
 	}
 }

@@ -73,9 +73,15 @@ func CheckHTTPURL(s string) string {
 // Duration accepts a Go duration string (such as "30s" or "2m") no shorter than least.
 func Duration(least time.Duration) validator.String { return durationValidator{least: least} }
 
+// PositiveDuration accepts a Go duration string (such as "30s" or "2m") greater than zero.
+func PositiveDuration() validator.String { return durationValidator{least: time.Nanosecond} }
+
 type durationValidator struct{ least time.Duration }
 
 func (v durationValidator) Description(context.Context) string {
+	if v.least == time.Nanosecond {
+		return `value must be a positive duration such as "30s" or "2m"`
+	}
 	return fmt.Sprintf(`value must be a duration such as "30s" or "2m", of at least %s`, v.least)
 }
 

@@ -2,6 +2,7 @@ package validators
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -69,8 +70,22 @@ func TestDuration(t *testing.T) {
 	}
 }
 
+func TestPositiveDuration(t *testing.T) {
+	for _, ok := range []string{"1ns", "30s", "6m"} {
+		if got := validate(PositiveDuration(), types.StringValue(ok)); got != "" {
+			t.Errorf("%q rejected: %s", ok, got)
+		}
+	}
+	for _, bad := range []string{"0s", "0", "-1m", "soon", ""} {
+		got := validate(PositiveDuration(), types.StringValue(bad))
+		if !strings.Contains(got, "attr value must be a positive duration") || !strings.Contains(got, fmt.Sprintf("%q", bad)) {
+			t.Errorf("%q: got %q, want a message naming attr, saying what is allowed and quoting the value", bad, got)
+		}
+	}
+}
+
 func TestNullAndUnknownPass(t *testing.T) {
-	for _, v := range []validator.String{HTTPURL(), HTTPURLOrEmpty(), Duration(time.Second)} {
+	for _, v := range []validator.String{HTTPURL(), HTTPURLOrEmpty(), Duration(time.Second), PositiveDuration()} {
 		for _, value := range []types.String{types.StringNull(), types.StringUnknown()} {
 			if got := validate(v, value); got != "" {
 				t.Errorf("%T rejected %v: %s", v, value, got)
