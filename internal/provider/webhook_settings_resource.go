@@ -2,11 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -46,11 +41,6 @@ const (
 
 	// maxWebhookURLTokenLength is the longest token GreenWaba accepts, in bytes (D6).
 	maxWebhookURLTokenLength = 1024
-
-	// privateTokenKey is the private-state key of the write-only token's fingerprint.
-	privateTokenKey = "webhook_url_token_wo"
-	// fingerprintSaltBytes is the length of the random salt of each resource's token fingerprint.
-	fingerprintSaltBytes = 32
 
 	// importWriteOnlySuffix ends the import ID of an account whose configuration uses webhook_url_token_wo.
 	importWriteOnlySuffix = ":write-only"
@@ -164,8 +154,8 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 			"webhook_url_token_wo": schema.StringAttribute{
 				MarkdownDescription: "Write-only form of `webhook_url_token` (Terraform 1.11 and later): the token is " +
 					"sent to GreenWaba but never stored in the plan or the state, and it may come from an ephemeral " +
-					"value. The provider keeps a salted fingerprint of the account's token (HMAC-SHA256 keyed with a " +
-					"random 32-byte salt made for this resource) in the resource's private state, so a new value here, or a " +
+					"value. The provider keeps a fingerprint of the account's token (Argon2id with a random salt made for " +
+					"this resource; see Secrets and state) in the resource's private state, so a new value here, or a " +
 					"change of the token in the console, is planned as an update (`webhook_url_token_wo_revision` " +
 					"goes up) without bumping anything. Once in use, moving back to `webhook_url_token` is refused, " +
 					"because it would put the token in the state. Import with the ID `<idInstance>" +
@@ -319,17 +309,6 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// privateGetter reads private state; the framework's type for it is internal.
-type privateGetter interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-
-// privateState reads and writes private state.
-type privateState interface {
-	privateGetter
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
 // planRevision returns the revision to plan in write-only mode: the prior one when the configured token is
 // the one the account had at the last refresh and the version did not change, else the next one.
 func planRevision(ctx context.Context, private privateGetter, state, plan, config *webhookSettingsModel) (types.Int64, diag.Diagnostics) {
@@ -346,79 +325,6 @@ func planRevision(ctx context.Context, private privateGetter, state, plan, confi
 		return next, diags
 	}
 	return state.WebhookURLTokenWORevision, diags
-}
-
-// fingerprintRecord is the private-state value under privateTokenKey: an HMAC-SHA256 of the account's token
-// keyed with a random salt that the resource makes once and keeps, so that a fingerprint cannot be looked up
-// in a precomputed table nor compared with another resource's.
-type fingerprintRecord struct {
-	Salt       string `json:"salt"`                  // hex
-	HMACSHA256 string `json:"hmac_sha256,omitempty"` // hex; none outside write-only mode
-}
-
-// salt is the record's salt, or nil when it has none of the right length (a record from before salts).
-func (rec fingerprintRecord) salt() []byte {
-	salt, err := hex.DecodeString(rec.Salt)
-	if err != nil || len(salt) != fingerprintSaltBytes {
-		return nil
-	}
-	return salt
-}
-
-// matches reports whether the record is the fingerprint of token.
-func (rec fingerprintRecord) matches(token string) bool {
-	salt := rec.salt()
-	return salt != nil && rec.HMACSHA256 != "" &&
-		hmac.Equal([]byte(rec.HMACSHA256), []byte(tokenFingerprint(salt, token)))
-}
-
-// tokenFingerprint is the hex HMAC-SHA256 of token keyed with salt.
-func tokenFingerprint(salt []byte, token string) string {
-	mac := hmac.New(sha256.New, salt)
-	mac.Write([]byte(token))
-	return hex.EncodeToString(mac.Sum(nil))
-}
-
-// readFingerprint returns the record in private state; an absent or unreadable one is empty, which matches
-// no token, so the token is sent again.
-func readFingerprint(ctx context.Context, private privateGetter) (fingerprintRecord, diag.Diagnostics) {
-	var rec fingerprintRecord
-	raw, diags := private.GetKey(ctx, privateTokenKey)
-	if diags.HasError() || len(raw) == 0 || json.Unmarshal(raw, &rec) != nil {
-		return fingerprintRecord{}, diags
-	}
-	return rec, diags
-}
-
-// storeFingerprint records the fingerprint of the account's token in write-only mode and forgets it
-// otherwise. The resource's salt is made on first use and kept from then on.
-func storeFingerprint(ctx context.Context, private privateState, writeOnly bool, token string) diag.Diagnostics {
-	rec, diags := readFingerprint(ctx, private)
-	if diags.HasError() {
-		return diags
-	}
-	salt := rec.salt()
-	switch {
-	case !writeOnly && salt == nil:
-		return private.SetKey(ctx, privateTokenKey, nil)
-	case !writeOnly:
-		rec = fingerprintRecord{Salt: rec.Salt}
-	default:
-		if salt == nil {
-			salt = make([]byte, fingerprintSaltBytes)
-			if _, err := rand.Read(salt); err != nil {
-				diags.AddError("Cannot record the webhook token fingerprint", "Reading random bytes for its salt: "+err.Error())
-				return diags
-			}
-		}
-		rec = fingerprintRecord{Salt: hex.EncodeToString(salt), HMACSHA256: tokenFingerprint(salt, token)}
-	}
-	raw, err := json.Marshal(rec)
-	if err != nil {
-		diags.AddError("Cannot record the webhook token fingerprint", err.Error())
-		return diags
-	}
-	return private.SetKey(ctx, privateTokenKey, raw)
 }
 
 // desiredToken is the token to send: the write-only value when in use, else the planned plain one, with
