@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -41,6 +41,11 @@ const (
 
 	// maxWebhookURLTokenLength is the longest token GreenWaba accepts, in bytes (D6).
 	maxWebhookURLTokenLength = 1024
+	// maxWebhookURLLength is the longest webhook_url, in bytes, chosen so that a setSettings body always fits
+	// GreenWaba's 64 KiB limit (D6): JSON may escape a byte as 6 (\u003c), so the URL takes at most 48 KiB,
+	// the longest token 6 KiB and the rest well under 1 KiB. It is also the request-line limit of common web
+	// servers, beyond which deliveries would fail anyway.
+	maxWebhookURLLength = 8192
 
 	// importWriteOnlySuffix ends the import ID of an account whose configuration uses webhook_url_token_wo.
 	importWriteOnlySuffix = ":write-only"
@@ -58,7 +63,7 @@ type webhookSettingsResource struct {
 
 type webhookSettingsModel struct {
 	ID                        types.String   `tfsdk:"id"`
-	IDInstance                types.Int64    `tfsdk:"id_instance"`
+	IDInstance                types.Number   `tfsdk:"id_instance"`
 	WebhookURL                types.String   `tfsdk:"webhook_url"`
 	WebhookURLToken           types.String   `tfsdk:"webhook_url_token"`
 	WebhookURLTokenWO         types.String   `tfsdk:"webhook_url_token_wo"`
@@ -119,23 +124,31 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"id_instance": schema.Int64Attribute{
+			"id_instance": schema.NumberAttribute{
 				MarkdownDescription: "The account (`idInstance`) whose settings this resource manages. Defaults to " +
 					"the provider's `id_instance`; set it to manage several accounts from one provider " +
 					"configuration, whose `instance_tokens` must then hold the account's token. Changing it " +
 					"replaces the resource: the old account gets the defaults back.",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
+				Validators: []validator.Number{validators.WholeNumber(1, math.MaxInt64)},
 			},
 			"webhook_url": schema.StringAttribute{
 				MarkdownDescription: "Where GreenWaba POSTs notifications: an absolute `http://` or `https://` " +
-					"URL. `\"\"` (the default) switches push delivery off; notifications then wait in the HTTP API " +
-					"queue (see the `greenwaba_notification` data source).",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(""),
-				Validators: []validator.String{validators.HTTPURLOrEmpty()},
+					"URL of at most " + strconv.Itoa(maxWebhookURLLength) + " bytes, a length with which GreenWaba's " +
+					"request size limit always fits the URL and the longest token. `\"\"` (the default) switches push " +
+					"delivery off; notifications then wait in the HTTP API queue (see the `greenwaba_notification` " +
+					"data source). Credentials in the URL (`https://user:password@host/`) get a warning: the URL is " +
+					"shown in plans and stored in the state, so put a secret in `webhook_url_token` or " +
+					"`webhook_url_token_wo` instead.",
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(""),
+				Validators: []validator.String{
+					validators.HTTPURLOrEmpty(),
+					stringvalidator.LengthAtMost(maxWebhookURLLength),
+					validators.NoURLCredentials("webhook_url_token or webhook_url_token_wo"),
+				},
 			},
 			"webhook_url_token": schema.StringAttribute{
 				MarkdownDescription: "The token GreenWaba sends with each webhook call (`Authorization: Bearer " +
@@ -148,6 +161,7 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 				Sensitive: true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtMost(maxWebhookURLTokenLength),
+					validators.NoControlCharacters(),
 					stringvalidator.ConflictsWith(path.MatchRoot("webhook_url_token_wo")),
 				},
 			},
@@ -165,6 +179,7 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 				WriteOnly: true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtMost(maxWebhookURLTokenLength),
+					validators.NoControlCharacters(),
 					stringvalidator.ConflictsWith(path.MatchRoot("webhook_url_token")),
 				},
 			},
@@ -266,7 +281,7 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 
 	if config.IDInstance.IsNull() {
-		plan.IDInstance = r.data.DefaultIDInstance()
+		plan.IDInstance = numberOf(r.data.DefaultIDInstance())
 		if plan.IDInstance.IsUnknown() && state != nil {
 			// The provider's id_instance is not known yet; keep the account rather than plan a replacement.
 			plan.IDInstance = state.IDInstance
@@ -282,7 +297,7 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 	// state yet must not block plans and destroys of the rest (apply -target, an id_instance unknown at
 	// plan). Create says what is missing.
 	if !plan.IDInstance.IsUnknown() {
-		plan.ID = types.StringValue(strconv.FormatInt(plan.IDInstance.ValueInt64(), 10))
+		plan.ID = types.StringValue(strconv.FormatInt(int64Of(plan.IDInstance).ValueInt64(), 10))
 	}
 	if state != nil && !plan.IDInstance.Equal(state.IDInstance) {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id_instance"))
@@ -379,7 +394,7 @@ func (r *webhookSettingsResource) apply(ctx context.Context, op string, planned 
 	}
 	timeout, d := operationTimeout(ctx, plan.Timeouts, timeoutOf, defaultApplyTimeout)
 	diags.Append(d...)
-	client, id, d := r.client(plan.IDInstance)
+	client, id, d := r.client(int64Of(plan.IDInstance))
 	diags.Append(d...)
 	if diags.HasError() {
 		return diags
@@ -393,7 +408,7 @@ func (r *webhookSettingsResource) apply(ctx context.Context, op string, planned 
 		diags.Append(applyErrorDiag(err, op, timeout))
 		return diags
 	}
-	plan.IDInstance = types.Int64Value(id)
+	plan.IDInstance = numberOf(types.Int64Value(id))
 	plan.ID = types.StringValue(strconv.FormatInt(id, 10))
 	diags.Append(storeFingerprint(ctx, private, plan.writeOnly(), token)...)
 	diags.Append(newState.Set(ctx, &plan)...)
@@ -421,7 +436,7 @@ func (r *webhookSettingsResource) Read(ctx context.Context, req resource.ReadReq
 			}
 
 			state.ID = types.StringValue(strconv.FormatInt(id, 10))
-			state.IDInstance = types.Int64Value(id)
+			state.IDInstance = numberOf(types.Int64Value(id))
 			state.WebhookURL = types.StringValue(live.WebhookURL)
 			state.IncomingWebhook = types.BoolValue(live.IncomingWebhook)
 			state.OutgoingWebhook = types.BoolValue(live.OutgoingWebhook)
@@ -467,7 +482,7 @@ func (r *webhookSettingsResource) withAccount(ctx context.Context, prior tfsdk.S
 	}
 	timeout, d := operationTimeout(ctx, state.Timeouts, opTimeout, def)
 	diags.Append(d...)
-	client, id, d := r.client(state.IDInstance)
+	client, id, d := r.client(int64Of(state.IDInstance))
 	diags.Append(d...)
 	if diags.HasError() {
 		return diags

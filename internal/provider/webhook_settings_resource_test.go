@@ -958,7 +958,12 @@ func TestAccWebhookSettings_invalidArgumentsFailAtPlan(t *testing.T) {
 		{`webhook_url_token = "a"
   webhook_url_token_wo = "b"`, regexp.MustCompile(`(?s)webhook_url_token.*webhook_url_token_wo`)},
 		{`webhook_url_token_wo_version = "1"`, regexp.MustCompile(`(?s)webhook_url_token_wo_version.*webhook_url_token_wo`)},
-		{`id_instance = 0`, regexp.MustCompile(`(?s)id_instance.*at least 1`)},
+		{`id_instance = 0`, phrase("Attribute id_instance value must be a whole number of at least 1, got 0.")},
+		{`id_instance = 1101000001.5`, phrase("Attribute id_instance value must be a whole number of at least 1, got 1101000001.5.")},
+		// Control characters: named by code point and position, the (secret) value never quoted.
+		{`webhook_url_token = "abc\r\nX-Evil: 1"`, phrase("Attribute webhook_url_token value must not contain control characters such as CR, LF or tab: it has U+000D at byte 3.")},
+		{`webhook_url_token_wo = "abc\tdef"`, phrase("Attribute webhook_url_token_wo value must not contain control characters such as CR, LF or tab: it has U+0009 at byte 3.")},
+		{fmt.Sprintf(`webhook_url = "https://hooks.example.test/%s"`, strings.Repeat("a", 100_000)), phrase("Attribute webhook_url string length must be at most 8192, got: 100027")},
 		{`timeouts = { create = "soon" }`, regexp.MustCompile(`(?s)timeouts.create.*positive duration.*"soon"`)},
 		{`timeouts = { read = "0s" }`, regexp.MustCompile(`(?s)timeouts.read.*positive duration.*"0s"`)},
 		{`timeouts = { delete = "-1m" }`, regexp.MustCompile(`(?s)timeouts.delete.*positive duration.*"-1m"`)},
@@ -1305,7 +1310,7 @@ func TestPlanRevision(t *testing.T) {
 	cfg := func(token types.String, version types.String) *webhookSettingsModel {
 		return &webhookSettingsModel{WebhookURLTokenWO: token, WebhookURLTokenWOVersion: version}
 	}
-	plan := &webhookSettingsModel{IDInstance: types.Int64Value(id)}
+	plan := &webhookSettingsModel{IDInstance: numberOf(types.Int64Value(id))}
 	v1 := types.StringValue("1")
 
 	cases := []struct {
@@ -1446,5 +1451,22 @@ resource "greenwaba_webhook_settings" "this" {
 	tf.run("destroy", "-auto-approve", "-no-color")
 	if err := acc.live(freshSettings)(nil); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestAccWebhookSettings_credentialsInWebhookURLWarn proves that a user:password in webhook_url is a warning
+// that points to webhook_url_token, and does not stop the plan.
+func TestAccWebhookSettings_credentialsInWebhookURLWarn(t *testing.T) {
+	acc := newTestAccount(t, mockapi.Options{})
+	tf := newTerraformCLI(t, acc.config(`
+resource "greenwaba_webhook_settings" "this" {
+  webhook_url = "https://user:pass@hooks.example.test/wa"
+}
+`))
+	out := tf.run("plan", "-no-color")
+	for _, want := range []string{"Warning: Credentials in the URL", "Put the secret in webhook_url_token or webhook_url_token_wo instead"} {
+		if !phrase(want).MatchString(out) {
+			t.Errorf("the plan does not say %q:\n%s", want, out)
+		}
 	}
 }

@@ -1,0 +1,34 @@
+package provider
+
+import (
+	"math/big"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Attributes that stand for integers (id_instance, receive_timeout) are Number attributes checked by
+// validators.WholeNumber, so that 5.5 gets a message naming the attribute instead of the framework's Int64
+// conversion error. Terraform's type is number either way, so states are unchanged. These convert them.
+
+// int64Of is n, which has passed validators.WholeNumber, as an Int64; null and unknown stay so.
+func int64Of(n types.Number) types.Int64 {
+	switch {
+	case n.IsNull():
+		return types.Int64Null()
+	case n.IsUnknown():
+		return types.Int64Unknown()
+	}
+	i, _ := n.ValueBigFloat().Int64()
+	return types.Int64Value(i)
+}
+
+// numberOf is i as a Number; null and unknown stay so.
+func numberOf(i types.Int64) types.Number {
+	switch {
+	case i.IsNull():
+		return types.NumberNull()
+	case i.IsUnknown():
+		return types.NumberUnknown()
+	}
+	return types.NumberValue(new(big.Float).SetInt64(i.ValueInt64()))
+}
