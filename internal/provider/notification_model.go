@@ -250,13 +250,13 @@ func (m *notificationModel) readHead(ctx context.Context, data *providerData) di
 		return diags
 	}
 	if n == nil {
-		tflog.Debug(ctx, "The notification queue is empty", map[string]any{"id_instance": idInstance})
+		tflog.Debug(ctx, "The notification queue is empty", map[string]any{"id_instance": logInt(idInstance)})
 		m.notificationHead = emptyHead()
 		return diags
 	}
 	// Only the receipt id: the body holds phone numbers and message text.
 	tflog.Debug(ctx, "Read the head of the notification queue", map[string]any{
-		"id_instance": idInstance, "receipt_id": n.ReceiptID,
+		"id_instance": logInt(idInstance), "receipt_id": logInt(n.ReceiptID),
 	})
 
 	head, skipped, err := decodeNotification(n.ReceiptID, n.Body)

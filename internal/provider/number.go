@@ -2,9 +2,12 @@ package provider
 
 import (
 	"math/big"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
+
+// Integers where they leave Go: in Number attributes and in log fields.
 
 // Attributes that stand for integers (id_instance, receive_timeout) are Number attributes checked by
 // validators.WholeNumber, so that 5.5 gets a message naming the attribute instead of the framework's Int64
@@ -32,3 +35,7 @@ func numberOf(i types.Int64) types.Number {
 	}
 	return types.NumberValue(new(big.Float).SetInt64(i.ValueInt64()))
 }
+
+// logInt is i as a log field. Terraform reads a provider's log fields back from JSON as float64 and prints
+// 1101000001 as 1.101000001e+09 under TF_LOG, so integers such as ids go as decimal strings.
+func logInt(i int64) string { return strconv.FormatInt(i, 10) }

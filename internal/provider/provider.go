@@ -204,7 +204,7 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 	data.httpClient = cleanhttp.DefaultPooledClient()
 	tflog.Debug(ctx, "Configured the GreenWaba provider", map[string]any{
 		"api_url":             data.apiURL,
-		"id_instance":         data.defaultID,
+		"id_instance":         logInt(data.defaultID),
 		"instance_tokens_for": data.tokenIDs(),
 		"request_timeout":     data.requestTimeout.String(),
 		"max_retries":         data.retry.MaxRetries,
@@ -337,13 +337,18 @@ func (d *providerData) secrets() []string {
 	return s
 }
 
-func (d *providerData) tokenIDs() []int64 {
+// tokenIDs lists the accounts of instance_tokens for the log, as logInt does.
+func (d *providerData) tokenIDs() []string {
 	ids := make([]int64, 0, len(d.tokens))
 	for id := range d.tokens {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	return ids
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = logInt(id)
+	}
+	return out
 }
 
 // isUnknown reports whether the provider attribute name was not known when the provider was configured.

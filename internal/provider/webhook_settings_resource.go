@@ -545,11 +545,11 @@ func converge(ctx context.Context, client *greenwaba.Client, want greenwaba.Sett
 	}
 	changed := want.Diff(live)
 	if len(changed) == 0 && !resend {
-		tflog.Debug(ctx, "GreenWaba settings already as planned; nothing written", map[string]any{"id_instance": client.IDInstance()})
+		tflog.Debug(ctx, "GreenWaba settings already as planned; nothing written", map[string]any{"id_instance": logInt(client.IDInstance())})
 		return nil
 	}
 	tflog.Info(ctx, "Writing GreenWaba settings", map[string]any{
-		"id_instance": client.IDInstance(), "differing": changed, "resend_token": resend,
+		"id_instance": logInt(client.IDInstance()), "differing": changed, "resend_token": resend,
 	})
 	if err := client.SetSettings(ctx, want); err != nil {
 		return err

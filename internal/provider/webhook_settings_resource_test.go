@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -1468,5 +1469,41 @@ resource "greenwaba_webhook_settings" "this" {
 		if !phrase(want).MatchString(out) {
 			t.Errorf("the plan does not say %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestConverge_logsIDInstanceAsDecimalString: Terraform reads a provider's log fields back from JSON as
+// float64 and prints 1101000001 as 1.101000001e+09 under TF_LOG, so ids are logged as decimal strings.
+func TestConverge_logsIDInstanceAsDecimalString(t *testing.T) {
+	acc := newTestAccount(t, mockapi.Options{})
+	d := &providerData{
+		apiURL: acc.baseURL, defaultID: acc.id, defaultToken: acc.token, tokens: map[int64]string{},
+		clients: map[int64]*greenwaba.Client{}, requestTimeout: greenwaba.DefaultRequestTimeout, retry: testRetry,
+	}
+	client, _, diags := d.ClientFor(types.Int64Null())
+	if diags.HasError() {
+		t.Fatal(diagsText(diags))
+	}
+	var out bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &out)
+	on := true
+	if err := converge(ctx, client, greenwaba.SettingsUpdate{IncomingWebhook: &on}, false); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := tflogtest.MultilineJSONDecode(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range entries {
+		if e["@message"] == "Writing GreenWaba settings" {
+			found = true
+			if got := e["id_instance"]; got != "1101000001" {
+				t.Errorf("id_instance logged as %#v, want the string \"1101000001\"", got)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no \"Writing GreenWaba settings\" entry in %s", out.String())
 	}
 }
