@@ -59,11 +59,11 @@ func legacyRecord(salt []byte, token string) []byte {
 
 func TestStoreFingerprint_isArgon2idOfTheTokenWithTheResourceSalt(t *testing.T) {
 	rec := storeOrFail(t, fakePrivate{}, true, "secret-token")
-	want := argon2.IDKey([]byte("secret-token"), rec.salt(), 2, 19*1024, 1, 32)
+	want := argon2.IDKey([]byte("secret-token"), rec.salt(), 1, 8*1024, 1, 32)
 	if rec.Argon2id != hex.EncodeToString(want) {
-		t.Errorf("argon2id = %q, want Argon2id(t=2, m=19 MiB, p=1, 32 bytes) of the token = %x", rec.Argon2id, want)
+		t.Errorf("argon2id = %q, want Argon2id(t=1, m=8 MiB, p=1, 32 bytes) of the token = %x", rec.Argon2id, want)
 	}
-	if rec.Time != 2 || rec.MemoryKiB != 19*1024 || rec.Threads != 1 || rec.HMACSHA256 != "" {
+	if rec.Time != 1 || rec.MemoryKiB != 8*1024 || rec.Threads != 1 || rec.HMACSHA256 != "" {
 		t.Errorf("the record does not name its parameters, or keeps a fast hash: %+v", rec)
 	}
 }
@@ -97,7 +97,7 @@ func TestStoreFingerprint_saltIsRandomPerResourceAndKept(t *testing.T) {
 
 func TestFingerprint_otherParametersMatchNothing(t *testing.T) {
 	rec := storeOrFail(t, fakePrivate{}, true, "token")
-	rec.MemoryKiB = 64 * 1024
+	rec.MemoryKiB = 19 * 1024
 	if rec.matches("token") {
 		t.Error("a record made with other parameters matched")
 	}
