@@ -370,7 +370,7 @@ func (d *providerData) DefaultIDInstance() types.Int64 {
 // idInstance. Clients are cached per account. Missing credentials give an error naming the attribute and the
 // environment variable to set; provider attributes not known yet fail the call only when it needs them.
 func (d *providerData) ClientFor(id types.Int64) (*greenwaba.Client, int64, diag.Diagnostics) {
-	cred, diags := d.resolve(id, false)
+	cred, diags := d.resolve(id)
 	if diags.HasError() {
 		return nil, cred.id, diags
 	}
@@ -425,26 +425,24 @@ type credential struct {
 }
 
 // resolve finds the account and its token. A provider attribute that is not known yet (plan time) fails the
-// call only when the account or its token depend on it; with allowUnknown, it never does.
-func (d *providerData) resolve(id types.Int64, allowUnknown bool) (credential, diag.Diagnostics) {
+// call only when the account or its token depend on it.
+func (d *providerData) resolve(id types.Int64) (credential, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	cred := credential{id: id.ValueInt64()}
 	// notKnown is the answer when the call needs the provider attributes names.
 	notKnown := func(names ...string) (credential, diag.Diagnostics) {
-		if !allowUnknown {
-			verb, obj, subj, comes := "depends", "it", "it", "comes"
-			if len(names) > 1 {
-				verb, obj, subj, comes = "depend", "them", "they", "come"
-			}
-			diags.AddError("GreenWaba provider settings not known yet",
-				fmt.Sprintf("The provider's %s %s on values that are only known after apply, and calling "+
-					"GreenWaba%s needs %s, so it cannot be called yet. Set %s from values known at plan time "+
-					"(variables, environment variables), or apply first (-target) the resources %s %s from.",
-					joinNames(names), verb, forInstance(cred.id), obj, obj, subj, comes))
+		verb, obj, subj, comes := "depends", "it", "it", "comes"
+		if len(names) > 1 {
+			verb, obj, subj, comes = "depend", "them", "they", "come"
 		}
+		diags.AddError("GreenWaba provider settings not known yet",
+			fmt.Sprintf("The provider's %s %s on values that are only known after apply, and calling "+
+				"GreenWaba%s needs %s, so it cannot be called yet. Set %s from values known at plan time "+
+				"(variables, environment variables), or apply first (-target) the resources %s %s from.",
+				joinNames(names), verb, forInstance(cred.id), obj, obj, subj, comes))
 		return cred, diags
 	}
-	if d.isUnknown("api_url") && !allowUnknown {
+	if d.isUnknown("api_url") {
 		return notKnown("api_url")
 	}
 

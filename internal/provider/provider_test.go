@@ -580,7 +580,7 @@ func TestResolveAccount(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cred, diags := data.resolve(tc.id, false)
+			cred, diags := data.resolve(tc.id)
 			if cred.id != tc.wantID || cred.token != tc.wantToken || cred.source != tc.wantSource {
 				t.Errorf("resolve = %d, %q, %q; want %d, %q, %q", cred.id, cred.token, cred.source, tc.wantID, tc.wantToken, tc.wantSource)
 			}
@@ -591,16 +591,16 @@ func TestResolveAccount(t *testing.T) {
 	}
 
 	onlyDefault := &providerData{defaultID: 1101000001, tokens: map[int64]string{}}
-	if _, diags := onlyDefault.resolve(types.Int64Null(), false); !strings.Contains(diagsText(diags), "set api_token_instance on the provider (or the GREENWABA_API_TOKEN_INSTANCE environment variable)") {
+	if _, diags := onlyDefault.resolve(types.Int64Null()); !strings.Contains(diagsText(diags), "set api_token_instance on the provider (or the GREENWABA_API_TOKEN_INSTANCE environment variable)") {
 		t.Errorf("missing default token: %q", diagsText(diags))
 	}
 	// The provider's own token keeps the client's default 401 advice, api_token_instance or its variable.
 	onlyDefault.defaultToken = "default-token"
-	if cred, diags := onlyDefault.resolve(types.Int64Null(), false); diags.HasError() || cred.token != "default-token" || cred.source != "" {
+	if cred, diags := onlyDefault.resolve(types.Int64Null()); diags.HasError() || cred.token != "default-token" || cred.source != "" {
 		t.Errorf("default token: %+v, %q", cred, diagsText(diags))
 	}
 	fromEnv := &providerData{tokens: map[int64]string{1101000002: "fleet-token"}, tokensFromEnv: true}
-	if cred, _ := fromEnv.resolve(types.Int64Value(1101000002), false); cred.source != `GREENWABA_INSTANCE_TOKENS["1101000002"]` {
+	if cred, _ := fromEnv.resolve(types.Int64Value(1101000002)); cred.source != `GREENWABA_INSTANCE_TOKENS["1101000002"]` {
 		t.Errorf("a token from the environment variable has source %q", cred.source)
 	}
 }
@@ -642,7 +642,7 @@ func TestResolveAccount_unknownProviderAttributesFailOnlyCallsThatNeedThem(t *te
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			d := known(tc.unknown...)
-			_, diags := d.resolve(tc.id, false)
+			_, diags := d.resolve(tc.id)
 			if got := diagsText(diags); (tc.wantErr == "") != !diags.HasError() || !strings.Contains(got, tc.wantErr) {
 				t.Errorf("resolve: %q, want an error containing %q", got, tc.wantErr)
 			}
