@@ -210,7 +210,7 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 	data.httpClient = cleanhttp.DefaultPooledClient()
 	tflog.Debug(ctx, "Configured the GreenWaba provider", map[string]any{
 		"api_url":             data.apiURL,
-		"id_instance":         data.defaultID,
+		"id_instance":         logInt(data.defaultID),
 		"instance_tokens_for": data.tokenIDs(),
 		"request_timeout":     data.requestTimeout.String(),
 		"max_retries":         data.retry.MaxRetries,
