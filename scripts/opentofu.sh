@@ -30,7 +30,10 @@ src=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "github.com/opentofu/
 # The module cache is read-only; build in a writable copy.
 cp -R "$src" "$work/src"
 chmod -R u+w "$work/src"
-(cd "$work/src" && CGO_ENABLED=0 go build -trimpath -o "$work/tofu" ./cmd/tofu)
+# As OpenTofu's own release build does: without version.dev=no, it calls itself "1.12.6-dev", which
+# no required_version constraint accepts.
+(cd "$work/src" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X 'github.com/opentofu/opentofu/version.dev=no'" \
+	-o "$work/tofu" ./cmd/tofu)
 
 # Atomic: a concurrent or interrupted run never leaves a half-written binary behind.
 mkdir -p "$(dirname "$bin")"
