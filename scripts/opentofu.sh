@@ -22,16 +22,18 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/opentofu-build.XXXXXX")
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 
 echo "building OpenTofu $version into $bin (first run only; takes minutes)" >&2
-# Outside any module, so that this repository's go.mod plays no part.
-src=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "github.com/opentofu/opentofu@v$version" |
-	sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-[ -n "$src" ] || { echo "go mod download found no source for OpenTofu $version" >&2; exit 1; }
+# Outside any module, so that this repository's go.mod plays no part. On failure the JSON says why.
+if ! info=$(cd "$work" && go mod download -json "github.com/opentofu/opentofu@v$version"); then
+	printf '%s\n' "$info" >&2
+	exit 1
+fi
+src=$(printf '%s\n' "$info" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
 
 # The module cache is read-only; build in a writable copy.
 cp -R "$src" "$work/src"
 chmod -R u+w "$work/src"
-# As OpenTofu's own release build does: without version.dev=no, it calls itself "1.12.6-dev", which
-# no required_version constraint accepts.
+# The flags of OpenTofu's own release build: without version.dev=no, the binary calls itself a
+# prerelease ("1.12.6-dev").
 (cd "$work/src" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X 'github.com/opentofu/opentofu/version.dev=no'" \
 	-o "$work/tofu" ./cmd/tofu)
 
