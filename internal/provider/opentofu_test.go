@@ -18,14 +18,13 @@ func skipUnlessOpenTofu(t *testing.T, feature string) {
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
 	}
-	bin := testCLIPath(t)
-	out, err := exec.Command(bin, "version").CombinedOutput()
+	tofu, err := cliIsOpenTofu()
 	if err != nil {
-		t.Fatalf("%s version: %v\n%s", bin, err, out)
+		t.Fatal(err)
 	}
-	if !strings.Contains(string(out), "OpenTofu v") {
-		t.Skipf("%s is OpenTofu only (make testacc-tofu runs this test); the CLI here is %s",
-			feature, strings.SplitN(strings.TrimSpace(string(out)), "\n", 2)[0])
+	if !tofu {
+		v, _ := cliVersion()
+		t.Skipf("%s is OpenTofu only (make testacc-tofu runs this test); the CLI here is %s", feature, v)
 	}
 }
 
