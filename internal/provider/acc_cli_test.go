@@ -72,22 +72,27 @@ func cliIsOpenTofu() (bool, error) {
 	return strings.HasPrefix(v, "OpenTofu "), err
 }
 
-// skipOpenTofu111 skips a test on OpenTofu 1.11, whose JSON plans list every ephemeral resource with the
-// action "open": the harness takes that for a planned change and fails its empty-plan check after each step,
-// although `tofu plan` shows no changes and exits 0 with -detailed-exitcode. OpenTofu 1.12 leaves ephemeral
-// resources out of the plan (opentofu/opentofu#3897).
-type skipOpenTofu111 struct{}
+// skipOpenTofuBelow112 skips a test of the ephemeral resource on OpenTofu before 1.12: OpenTofu 1.10 and earlier
+// have no ephemeral resources, and OpenTofu 1.11's JSON plans list every ephemeral resource with the action
+// "open", which the harness takes for a planned change, failing its empty-plan check after each step, although
+// `tofu plan` shows no changes and exits 0 with -detailed-exitcode. OpenTofu 1.12 leaves them out of the plan
+// (opentofu/opentofu#3897).
+type skipOpenTofuBelow112 struct{}
 
-func (skipOpenTofu111) CheckTerraformVersion(_ context.Context, req tfversion.CheckTerraformVersionRequest,
+func (skipOpenTofuBelow112) CheckTerraformVersion(_ context.Context, req tfversion.CheckTerraformVersionRequest,
 	resp *tfversion.CheckTerraformVersionResponse) {
-	if v := req.TerraformVersion.Core(); v.LessThan(tfversion.Version1_11_0) || !v.LessThan(tfversion.Version1_12_0) {
+	v := req.TerraformVersion.Core()
+	if !v.LessThan(tfversion.Version1_12_0) {
 		return
 	}
 	tofu, err := cliIsOpenTofu()
 	switch {
 	case err != nil:
 		resp.Error = err
-	case tofu:
+	case !tofu:
+	case v.LessThan(tfversion.Version1_11_0):
+		resp.Skip = "OpenTofu before 1.11 has no ephemeral resources"
+	default:
 		resp.Skip = "OpenTofu 1.11 lists ephemeral resources as planned changes in its JSON plan, which the test " +
 			"harness reads as a non-empty plan (fixed in OpenTofu 1.12)"
 	}
