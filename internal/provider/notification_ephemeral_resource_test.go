@@ -27,7 +27,8 @@ const (
 		`"messageData":{"typeMessage":"textMessage","textMessageData":{"textMessage":"` + privateText + `"}}}`
 )
 
-var skipBelowEphemeral = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+// skipBelowEphemeral skips where the ephemeral resource cannot be tested: Terraform before 1.10, OpenTofu before 1.12.
+var skipBelowEphemeral = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0), skipOpenTofuBelow112{}}
 
 // echoHeadConfig reads the head with the ephemeral resource, with args in its block, and passes every result
 // to echo.head.

@@ -34,9 +34,6 @@ import (
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi/mocktest"
 )
 
-// providerAddress is the provider's source address, as main.go serves it.
-const providerAddress = "registry.terraform.io/greenwaba/greenwaba"
-
 // testRetry keeps retry backoff short in tests; the policy is otherwise the client's default.
 var testRetry = greenwaba.RetryPolicy{MinWait: 100 * time.Millisecond, MaxWait: time.Second}
 
@@ -86,13 +83,7 @@ terraform {
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		var err error
-		if bin, err = exec.LookPath("terraform"); err != nil {
-			t.Fatal("no terraform binary: put one on PATH or set TF_ACC_TERRAFORM_PATH")
-		}
-	}
+	bin := testCLIPath(t)
 
 	server, err := testProviderServer()
 	if err != nil {
