@@ -52,15 +52,6 @@ func newPluginCLI(t *testing.T, hcl string) *terraformCLI {
 	return tf
 }
 
-// writeConfig replaces the root module's configuration with hcl, under the provider's required_providers.
-func (c *terraformCLI) writeConfig(hcl string) {
-	c.t.Helper()
-	hcl = "terraform {\n  required_providers {\n    greenwaba = { source = \"greenwaba/greenwaba\" }\n  }\n}\n" + hcl
-	if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(hcl), 0o600); err != nil {
-		c.t.Fatal(err)
-	}
-}
-
 // TestAccProvider_openTofuProviderForEach applies a fleet shaped like examples/opentofu/provider-for-each.tf:
 // one provider instance per account, each with its own token, then retires an account the way the docs say.
 func TestAccProvider_openTofuProviderForEach(t *testing.T) {
