@@ -384,6 +384,7 @@ func TestAccProvider_invalidSettingsFailAtPlan(t *testing.T) {
 		// The client's rule (greenwaba.ParseAPIURL): a query would end up after the token in every request.
 		{"api_url query", `api_url = "https://api.example.test/?x=1"`, regexp.MustCompile(`(?s)api_url.*it has a query`)},
 		{"id_instance", `id_instance = 0`, regexp.MustCompile(`(?s)id_instance.*at least 1`)},
+		{"id_instance fraction", `id_instance = 1101000905.5`, phrase("Attribute id_instance value must be a whole number of at least 1, got 1101000905.5")},
 		{"request_timeout format", `request_timeout = "soon"`, regexp.MustCompile(`(?s)request_timeout.*duration`)},
 		{"request_timeout too short", `request_timeout = "10ms"`, regexp.MustCompile(`(?s)request_timeout.*at least 1s`)},
 		{"max_retries", `max_retries = -1`, regexp.MustCompile(`(?s)max_retries.*at least 0`)},
