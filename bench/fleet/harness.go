@@ -19,6 +19,10 @@ type harness struct {
 	bin     string // work/bin: the provider, the floor provider and greenwaba-mock
 	env     []string
 	verbose bool
+	// profile, when set, is the CPU profile path prefix handed to bench/profiled; each terraform command adds its
+	// folder, subcommand and sequence number, so every profile says which command it covers.
+	profile string
+	seq     int
 }
 
 // newHarness builds the provider (or, with a CPU profile wanted, its profiling twin), the floor provider and
@@ -98,6 +102,10 @@ func (h *harness) terraform(ctx context.Context, dir string, extraEnv []string, 
 	full = append(full, "-no-color", "-input=false")
 	cmd := exec.CommandContext(ctx, "terraform", full...)
 	cmd.Env = append(append([]string{}, h.env...), extraEnv...)
+	if h.profile != "" {
+		h.seq++
+		cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%s-%03d-%s-%s", profileEnv, h.profile, h.seq, filepath.Base(dir), args[0]))
+	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()

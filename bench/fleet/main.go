@@ -62,7 +62,7 @@ func run(ctx context.Context) error {
 	flag.IntVar(&o.dataN, "data-sources", o.dataN, "greenwaba_notification data sources read in one plan")
 	flag.IntVar(&o.queued, "queued", o.queued, "1 KiB notifications queued in the mock memory benchmark")
 	only := flag.String("only", "", "run only the benchmarks whose name matches this regexp: gobench plan converge faults data mockmem")
-	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of each greenwaba provider process to this path prefix")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of every greenwaba provider process to PREFIX-<seq>-<folder>-<command>-<pid>.pprof")
 	flag.StringVar(&o.out, "out", "bench/results", "folder for the JSON results, relative to the repository root")
 	flag.BoolVar(&o.verbose, "v", false, "print every terraform command and its time")
 	flag.Parse()
@@ -106,9 +106,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer h.close()
-	if o.cpuProfile != "" {
-		h.env = append(h.env, profileEnv+"="+o.cpuProfile)
-	}
+	h.profile = o.cpuProfile
 
 	b := &bench{o: o, h: h, res: res, root: root}
 	steps := []struct {
@@ -147,7 +145,11 @@ func run(ctx context.Context) error {
 	}
 	res.LoadAfter = loadavg()
 	res.Seconds = time.Since(res.Started).Round(time.Second).Seconds()
-	path, err := res.write(filepath.Join(root, o.out))
+	out := o.out
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(root, out)
+	}
+	path, err := res.write(out)
 	if err != nil {
 		return err
 	}
