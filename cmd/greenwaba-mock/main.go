@@ -107,9 +107,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.Var(&instances, "instance", "account to create, repeatable: `ID` takes its token from "+tokenEnv+
 		" (recommended: keeps it out of ps), ID:TOKEN gives it inline; none creates one demo account")
 	applyDelay := fs.Duration("apply-delay", 0, "how long a setSettings write takes to become visible")
-	rateLimits := fs.String("rate-limits", "off", "off, or real for GreenWaba's per-second limits (429 with Retry-After)")
+	rebootErrors := fs.Bool("reboot-errors", false, "while a setSettings write is pending (-apply-delay), answer every method but getStateInstance with 400 \"instance in starting process try later\"")
+	rateLimits := fs.String("rate-limits", "off", "off, or real for GreenWaba's per-second limits (429)")
+	retryAfter := fs.Bool("retry-after", true, "send Retry-After with -rate-limits 429s; GreenWaba does not document it, so test clients with -retry-after=false too")
 	webhookRetry := fs.Duration("webhook-retry", 60*time.Second, "push mode: wait before resending a failed webhook")
-	deliveryTimeout := fs.Duration("delivery-timeout", 10*time.Second, "push mode: how long to wait for the receiver's answer")
+	deliveryTimeout := fs.Duration("delivery-timeout", 180*time.Second, "push mode: how long to wait for the receiver's answer")
+	maxQueue := fs.Int("max-queue", mockapi.DefaultMaxQueue, "most notifications queued per account; more are refused with 409")
+	maxInstances := fs.Int("max-instances", mockapi.DefaultMaxInstances, "most accounts; more are refused with 409")
 	verbose := fs.Bool("v", false, "log every request to standard error (tokens shown as ***)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -129,6 +133,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *applyDelay < 0 || *webhookRetry <= 0 || *deliveryTimeout <= 0 {
 		return errors.New("-apply-delay must not be negative; -webhook-retry and -delivery-timeout must be positive")
 	}
+	if *maxQueue < 1 || *maxInstances < 1 {
+		return errors.New("-max-queue and -max-instances must be at least 1")
+	}
 
 	level := slog.LevelInfo
 	if *verbose {
@@ -137,6 +144,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	srv := mockapi.New(mockapi.Options{
 		ApplyDelay:      *applyDelay,
 		RateLimits:      *rateLimits == "real",
+		NoRetryAfter:    !*retryAfter,
+		RebootErrors:    *rebootErrors,
+		MaxQueue:        *maxQueue,
+		MaxInstances:    *maxInstances,
 		WebhookRetry:    *webhookRetry,
 		DeliveryTimeout: *deliveryTimeout,
 		Logger:          slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
@@ -159,7 +170,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	for _, in := range instances.list {
 		if err := srv.CreateInstance(in.id, in.token); err != nil {
-			if in.fromEnv && !errors.Is(err, mockapi.ErrInstanceExists) {
+			if in.fromEnv && !errors.Is(err, mockapi.ErrInstanceExists) && !errors.Is(err, mockapi.ErrLimitReached) {
 				return fmt.Errorf("-instance %d: token from %s: %w", in.id, tokenEnv, err)
 			}
 			return fmt.Errorf("-instance %d: %w", in.id, err)
@@ -174,6 +185,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
+	warnIfExposed(stderr, ln.Addr())
 	fmt.Fprintln(stdout, baseURL(ln.Addr()))
 	for _, l := range lines {
 		fmt.Fprintln(stdout, l)
@@ -226,6 +238,16 @@ func baseURL(addr net.Addr) string {
 		host = "127.0.0.1"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// warnIfExposed warns when addr is reachable from other machines: the
+// control API has no authentication and returns webhook tokens.
+func warnIfExposed(stderr io.Writer, addr net.Addr) {
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return
+	}
+	fmt.Fprintf(stderr, "greenwaba-mock: WARNING: listening on %s, not a loopback address: the control API under /mock/v1/ "+
+		"has no authentication and returns webhook tokens, so anyone who can reach this port can read and change every account\n", addr)
 }
 
 func demoToken() (string, error) {

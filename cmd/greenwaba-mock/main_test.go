@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -212,6 +213,82 @@ func TestRunDemoAccount(t *testing.T) {
 	}
 }
 
+// TestRunRebootErrorsAndRetryAfter: -reboot-errors refuses calls while a
+// write is pending; -retry-after=false leaves Retry-After out of a 429.
+func TestRunRebootErrorsAndRetryAfter(t *testing.T) {
+	t.Parallel()
+	s := startRun(t, "-listen", "127.0.0.1:0", "-instance", "1101000001:tokenA1", "-apply-delay", "1h",
+		"-reboot-errors", "-rate-limits", "real", "-retry-after=false")
+	api := s.lines[0] + "/waInstance1101000001/"
+	resp, err := http.Post(api+"setSettings/tokenA1", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("setSettings = %d", resp.StatusCode)
+	}
+	if code, body := get(t, api+"getSettings/tokenA1"); code != 400 || body != "instance in starting process try later" {
+		t.Fatalf("getSettings during the reboot = %d %q", code, body)
+	}
+	if code, body := get(t, api+"getStateInstance/tokenA1"); code != 200 || body != `{"stateInstance":"starting"}` {
+		t.Fatalf("getStateInstance during the reboot = %d %q", code, body)
+	}
+	// getStateInstance allows 1 call per second; a second boundary can fall
+	// between two calls, so try a few times.
+	for range 5 {
+		resp, err := http.Get(api + "getStateInstance/tokenA1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == 429 {
+			if v := resp.Header.Values("Retry-After"); v != nil {
+				t.Fatalf("Retry-After with -retry-after=false: %q", v)
+			}
+			return
+		}
+	}
+	t.Fatal("no 429 with -rate-limits real")
+}
+
+func TestWarnIfExposed(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		addr string
+		warn bool
+	}{
+		{"127.0.0.1:7123", false},
+		{"127.1.2.3:7123", false},
+		{"[::1]:7123", false},
+		{"0.0.0.0:7123", true},
+		{"[::]:7123", true},
+		{"192.0.2.10:7123", true},
+	} {
+		addr, err := net.ResolveTCPAddr("tcp", tc.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stderr strings.Builder
+		warnIfExposed(&stderr, addr)
+		if got := strings.Contains(stderr.String(), "WARNING: listening on "+addr.String()+", not a loopback address"); got != tc.warn {
+			t.Errorf("%s: warned %v, want %v (%q)", tc.addr, got, tc.warn, stderr.String())
+		}
+	}
+}
+
+// TestRunMaxInstances: -instance beyond -max-instances fails to start,
+// naming the account and the limit.
+func TestRunMaxInstances(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr strings.Builder
+	err := run(context.Background(), []string{"-listen", "127.0.0.1:0", "-max-instances", "1", "-instance", "1:tokA", "-instance", "2:tokB"},
+		env(nil), &stdout, &stderr)
+	if err == nil || err.Error() != "-instance 2: too many accounts: the mock holds 1, its limit" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
 func TestRunRejectsBadFlags(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{
@@ -223,6 +300,8 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"-instance", "1101000001:bad/token"},
 		{"-webhook-retry", "0s"},
 		{"-apply-delay", "-1s"},
+		{"-max-queue", "0"},
+		{"-max-instances", "-1"},
 		{"-listen", "127.0.0.1:0", "extra"},
 		{"-listen", "256.0.0.1:99999"},
 	} {
@@ -328,5 +407,28 @@ func TestBinarySIGTERM(t *testing.T) {
 	}
 	if strings.Contains(stderr.String(), "tok-1") {
 		t.Fatal("stderr contains the token")
+	}
+}
+
+// TestREADMEDocumentsEveryFlag: each flag in -h appears in the flag table of
+// this directory's README.md.
+func TestREADMEDocumentsEveryFlag(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr strings.Builder
+	if err := run(context.Background(), []string{"-h"}, env(nil), &stdout, &stderr); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: %v", err)
+	}
+	flags := regexp.MustCompile(`(?m)^  -([a-z-]+)`).FindAllStringSubmatch(stderr.String(), -1)
+	if len(flags) < 10 {
+		t.Fatalf("found %d flags in -h output:\n%s", len(flags), stderr.String())
+	}
+	for _, f := range flags {
+		if !strings.Contains(string(readme), "| `-"+f[1]) {
+			t.Errorf("README.md has no table row for -%s", f[1])
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/go-cleanhttp"
 
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi"
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi/mocktest"
 )
 
 // bareSettings is what a hand-written client would decode GetSettings into.
@@ -56,7 +57,7 @@ func bareGetSettings(hc *http.Client, url string) error {
 // machine's load; "interleaved" alternates the two in one loop, so both see
 // the same load, and reports the client's overhead in percent of bare.
 func BenchmarkGetSettings(b *testing.B) {
-	srv, base := mockapi.StartTest(b, mockapi.Options{})
+	srv, base := mocktest.Start(b, mockapi.Options{})
 	if err := srv.CreateInstance(testID, testToken); err != nil {
 		b.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi"
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi/mocktest"
 )
 
 const (
@@ -79,7 +80,7 @@ var fastRetry = RetryPolicy{MaxRetries: 4, MinWait: 5 * time.Millisecond, MaxWai
 
 func startMock(t *testing.T, opts mockapi.Options) (*mockapi.Server, string) {
 	t.Helper()
-	srv, baseURL := mockapi.StartTest(t, opts)
+	srv, baseURL := mocktest.Start(t, opts)
 	if err := srv.CreateInstance(testID, testToken); err != nil {
 		t.Fatal(err)
 	}

@@ -39,15 +39,17 @@ type account struct {
 	current    settings
 	pending    []pendingWrite // oldest first; applied in order (D7)
 	applyDelay time.Duration
-	writes     int
-	queue      []item // live items are queue[head:]
-	head       int
-	lastID     int64         // receipt ids are never reused (D12)
-	wake       chan struct{} // closed on enqueue; nil when no long poll waits
-	waiting    int           // long polls currently parked
-	pushing    bool          // a push worker runs (D14: at most one)
-	lastClear  time.Time
-	rate       [numMethods]rateWindow
+	// rebootErrors: calls during a pending write answer 400 (D18).
+	rebootErrors bool
+	writes       int
+	queue        []item // live items are queue[head:]
+	head         int
+	lastID       int64         // receipt ids are never reused (D12)
+	wake         chan struct{} // closed on enqueue; nil when no long poll waits
+	waiting      int           // long polls currently parked
+	pushing      bool          // a push worker runs (D14: at most one)
+	lastClear    time.Time
+	rate         [numMethods]rateWindow
 
 	logMu  sync.Mutex
 	log    []RequestRecord // ring of at most maxRequestLog
@@ -59,12 +61,13 @@ type rateWindow struct {
 	n   int
 }
 
-func newAccount(id int64, token string, delay time.Duration) *account {
+func newAccount(id int64, token string, delay time.Duration, rebootErrors bool) *account {
 	return &account{
-		id:         id,
-		tokenHash:  sha256.Sum256([]byte(token)),
-		current:    defaultSettings(id),
-		applyDelay: delay,
+		id:           id,
+		tokenHash:    sha256.Sum256([]byte(token)),
+		current:      defaultSettings(id),
+		applyDelay:   delay,
+		rebootErrors: rebootErrors,
 	}
 }
 

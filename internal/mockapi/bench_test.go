@@ -108,7 +108,7 @@ func startBare(b *testing.B) string {
 // keep-alive client, and reports both and their ratio (bare/mock; 1 = the
 // mock costs nothing beyond net/http).
 func BenchmarkReceiveDeleteCycle(b *testing.B) {
-	srv, base := StartTest(b, Options{})
+	srv, base := startTest(b, Options{})
 	if err := srv.CreateInstance(testID, testToken); err != nil {
 		b.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func BenchmarkReceiveDeleteCycle(b *testing.B) {
 // BenchmarkLongPollWakeup measures from Enqueue to the parked client having
 // the answer, and reports the p50 and p99.
 func BenchmarkLongPollWakeup(b *testing.B) {
-	srv, base := StartTest(b, Options{changed: newSignal()})
+	srv, base := startTest(b, Options{changed: newSignal()})
 	if err := srv.CreateInstance(testID, testToken); err != nil {
 		b.Fatal(err)
 	}

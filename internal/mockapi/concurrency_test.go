@@ -224,3 +224,56 @@ func call(ctx context.Context, c *http.Client, verb, url, body string) ([]byte, 
 	}
 	return b, nil
 }
+
+// TestConcurrentFaults: concurrent setSettings calls share plain and
+// processed faults; each use is taken once, plain ones save nothing and
+// processed ones save the write (D20), while the fault list is read and
+// reboot errors toggled alongside.
+func TestConcurrentFaults(t *testing.T) {
+	t.Parallel()
+	const perKind, calls = 10, 30
+	m := newMock(t, Options{})
+	if err := m.srv.AddFault(Fault{Method: "setSettings", Status: 502, Count: perKind}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.srv.AddFault(Fault{Method: "setSettings", Status: 502, Count: perKind, Processed: true}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var failed, ok atomic.Int32
+	var wg sync.WaitGroup
+	for range calls {
+		wg.Go(func() {
+			_, err := post(ctx, m.cli, m.base+api("setSettings"), `{"incomingWebhook":"yes"}`)
+			switch {
+			case err == nil:
+				ok.Add(1)
+			case strings.Contains(err.Error(), "502 Bad Gateway"):
+				failed.Add(1)
+			default:
+				t.Error(err)
+			}
+		})
+	}
+	wg.Go(func() {
+		for range calls {
+			if _, err := get(ctx, m.cli, m.base+"/mock/v1/faults"); err != nil {
+				t.Error(err)
+			}
+			if err := m.srv.SetRebootErrors(testID, false); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	wg.Wait()
+	if failed.Load() != 2*perKind || ok.Load() != calls-2*perKind {
+		t.Fatalf("%d answered 502, %d answered 200; want %d and %d", failed.Load(), ok.Load(), 2*perKind, calls-2*perKind)
+	}
+	if got := m.info(testID).SettingsWrites; got != calls-perKind {
+		t.Fatalf("settingsWrites = %d, want %d (processed faults save, plain ones do not)", got, calls-perKind)
+	}
+	if n := len(m.srv.Faults()); n != 0 {
+		t.Fatalf("%d faults left armed", n)
+	}
+}

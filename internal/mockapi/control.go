@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -26,7 +28,9 @@ type InstanceInfo struct {
 	Settings        map[string]any `json:"settings"`        // the full flat GetSettings object, wire names/values ("yes"/"no")
 	PendingSettings map[string]any `json:"pendingSettings"` // what Settings becomes once pending writes apply; nil when nothing pending (D7)
 	QueueLength     int            `json:"queueLength"`
-	SettingsWrites  int            `json:"settingsWrites"` // setSettings calls accepted (200), {} included
+	SettingsWrites  int            `json:"settingsWrites"` // setSettings calls accepted (200), {} included; refused ones (400, 429, faults acting before the call) are not
+	StateInstance   string         `json:"stateInstance"`  // what getStateInstance answers now: "starting" while a write is pending (D7), else "authorized"
+	RebootErrors    bool           `json:"rebootErrors"`   // other methods answer 400 while starting (D18)
 }
 
 // RequestRecord is one GreenWaba call in an account's request log.
@@ -39,7 +43,8 @@ type RequestRecord struct {
 }
 
 // CreateInstance adds an account with new-account settings (D8). The token
-// must be 1–256 characters from A–Z a–z 0–9 - . _ ~ so it fits a path segment.
+// must be 1–256 characters from A–Z a–z 0–9 - . _ ~ so it fits a path
+// segment. It fails with ErrLimitReached once Options.MaxInstances exist.
 func (s *Server) CreateInstance(id int64, token string) error {
 	if id <= 0 {
 		return &badRequestError{msg: "idInstance must be a positive integer"}
@@ -52,7 +57,10 @@ func (s *Server) CreateInstance(id int64, token string) error {
 	if s.accounts[id] != nil {
 		return ErrInstanceExists
 	}
-	s.accounts[id] = newAccount(id, token, s.opts.ApplyDelay)
+	if len(s.accounts) >= s.opts.MaxInstances {
+		return &limitError{msg: "too many accounts: the mock holds " + strconv.Itoa(s.opts.MaxInstances) + ", its limit"}
+	}
+	s.accounts[id] = newAccount(id, token, s.opts.ApplyDelay, s.opts.RebootErrors)
 	return nil
 }
 
@@ -72,6 +80,7 @@ func validToken(t string) bool {
 
 // Enqueue appends a notification to the account's queue and returns its
 // receipt id. body must be a JSON object with a string typeWebhook (D17).
+// It fails with ErrLimitReached while Options.MaxQueue items are queued.
 func (s *Server) Enqueue(id int64, body json.RawMessage) (receiptID int64, err error) {
 	a := s.account(id)
 	if a == nil {
@@ -84,6 +93,10 @@ func (s *Server) Enqueue(id int64, body json.RawMessage) (receiptID int64, err e
 	now := s.now()
 	a.mu.Lock()
 	a.syncLocked(now)
+	if a.queueLen() >= s.opts.MaxQueue {
+		a.mu.Unlock()
+		return 0, &limitError{msg: "queue full: the account holds " + strconv.Itoa(s.opts.MaxQueue) + " notifications, its limit; delete or clear some first"}
+	}
 	rid := a.enqueueLocked(b, now)
 	s.maybePushLocked(a)
 	a.mu.Unlock()
@@ -155,6 +168,20 @@ func (s *Server) SetApplyDelay(id int64, d time.Duration) error {
 	return nil
 }
 
+// SetRebootErrors sets whether the account's methods other than
+// getStateInstance answer 400 "instance in starting process try later" while
+// a setSettings write is pending (D18).
+func (s *Server) SetRebootErrors(id int64, on bool) error {
+	a := s.account(id)
+	if a == nil {
+		return ErrInstanceNotFound
+	}
+	a.mu.Lock()
+	a.rebootErrors = on
+	a.mu.Unlock()
+	return nil
+}
+
 // Instance returns the account's settings, pending settings, queue length
 // and settings-write count.
 func (s *Server) Instance(id int64) (InstanceInfo, error) {
@@ -170,6 +197,11 @@ func (s *Server) Instance(id int64) (InstanceInfo, error) {
 		Settings:       a.current.toMap(),
 		QueueLength:    a.queueLen(),
 		SettingsWrites: a.writes,
+		StateInstance:  "authorized",
+		RebootErrors:   a.rebootErrors,
+	}
+	if len(a.pending) > 0 {
+		info.StateInstance = "starting"
 	}
 	if p := a.pendingView(); p != nil {
 		info.PendingSettings = p.toMap()
@@ -200,11 +232,18 @@ func (s *Server) controlMux() *http.ServeMux {
 	mux.HandleFunc("POST /mock/v1/instances/{id}/notifications", s.withID(s.handleEnqueue))
 	mux.HandleFunc("PATCH /mock/v1/instances/{id}/settings", s.withID(s.handleEditSettings))
 	mux.HandleFunc("PUT /mock/v1/instances/{id}/apply-delay", s.withID(s.handleApplyDelay))
+	mux.HandleFunc("PUT /mock/v1/instances/{id}/reboot-errors", s.withID(s.handleRebootErrors))
 	mux.HandleFunc("GET /mock/v1/instances/{id}/requests", s.withID(func(w http.ResponseWriter, _ *http.Request, id int64) {
 		recs, err := s.Requests(id)
 		writeControl(w, http.StatusOK, recs, err)
 	}))
 	mux.HandleFunc("POST /mock/v1/faults", s.handleAddFault)
+	mux.HandleFunc("GET /mock/v1/faults", func(w http.ResponseWriter, _ *http.Request) {
+		writeControl(w, http.StatusOK, s.Faults(), nil)
+	})
+	mux.HandleFunc("DELETE /mock/v1/faults", func(w http.ResponseWriter, _ *http.Request) {
+		writeControl(w, http.StatusOK, map[string]int{"disarmed": s.ClearFaults()}, nil)
+	})
 	return mux
 }
 
@@ -234,6 +273,8 @@ func writeControl(w http.ResponseWriter, status int, v any, err error) {
 		writeText(w, http.StatusNotFound, "instance not found")
 	case errors.Is(err, ErrInstanceExists):
 		writeText(w, http.StatusConflict, "instance already exists")
+	case errors.Is(err, ErrLimitReached):
+		writeText(w, http.StatusConflict, err.Error())
 	case isBadRequest(err):
 		writeText(w, http.StatusBadRequest, err.Error())
 	default:
@@ -260,12 +301,35 @@ func decodeStrict(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			// Field is a dotted path; control bodies are flat, and an
+			// embedded struct (Fault) would show up as its first segment.
+			field := typeErr.Field[strings.LastIndexByte(typeErr.Field, '.')+1:]
+			return &badRequestError{msg: field + " must be " + jsonKind(typeErr.Type.Kind())}
+		}
+		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return &badRequestError{msg: "unknown field " + field}
+		}
 		return &badRequestError{msg: "body must be a JSON object with the documented fields"}
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return &badRequestError{msg: "body must be a single JSON object"}
 	}
 	return nil
+}
+
+// jsonKind names what a control field of kind k accepts.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Int, reflect.Int64:
+		return "an integer"
+	}
+	return "a JSON value of the documented type"
 }
 
 func (s *Server) handleCreateInstance(w http.ResponseWriter, r *http.Request) {
@@ -325,21 +389,43 @@ func (s *Server) handleApplyDelay(w http.ResponseWriter, r *http.Request, id int
 	writeControl(w, http.StatusOK, map[string]int64{"applyDelayMs": ms}, err)
 }
 
-func (s *Server) handleAddFault(w http.ResponseWriter, r *http.Request) {
-	var f Fault
+func (s *Server) handleRebootErrors(w http.ResponseWriter, r *http.Request, id int64) {
+	var req struct {
+		Enabled *bool `json:"enabled"`
+	}
 	data, err := readBody(w, r, maxSettingsBody)
 	if err == nil {
-		err = decodeStrict(data, &f)
+		err = decodeStrict(data, &req)
+	}
+	if err == nil && req.Enabled == nil {
+		err = &badRequestError{msg: "enabled must be true or false"}
 	}
 	if err == nil {
-		err = s.AddFault(f)
+		err = s.SetRebootErrors(id, *req.Enabled)
 	}
-	// Answer with the fault as armed: canonical method, count defaulted.
-	if m := lookupMethod(f.Method); m != mUnknown {
-		f.Method = methodTable[m].name
+	writeControl(w, http.StatusOK, req, err)
+}
+
+func (s *Server) handleAddFault(w http.ResponseWriter, r *http.Request) {
+	// Count shadows Fault.Count: over HTTP an explicit 0 is refused, while
+	// the Go API keeps reading 0 as 1.
+	var req struct {
+		Fault
+		Count *int `json:"count"`
 	}
-	if f.Count == 0 {
-		f.Count = 1
+	data, err := readBody(w, r, maxSettingsBody)
+	if err == nil {
+		err = decodeStrict(data, &req)
+	}
+	f := req.Fault
+	if err == nil && req.Count != nil {
+		if *req.Count < 1 {
+			err = &badRequestError{msg: "count must be at least 1"}
+		}
+		f.Count = *req.Count
+	}
+	if err == nil {
+		f, err = s.addFault(f)
 	}
 	writeControl(w, http.StatusCreated, f, err)
 }

@@ -24,10 +24,10 @@ func TestControlAPI(t *testing.T) {
 		{"create", "POST", "/mock/v1/instances", `{"idInstance":1101000009,"apiTokenInstance":"abc123"}`, 201, `{"idInstance":1101000009}`},
 		{"create existing", "POST", "/mock/v1/instances", `{"idInstance":1101000001,"apiTokenInstance":"abc123"}`, 409, "instance already exists"},
 		{"create id zero", "POST", "/mock/v1/instances", `{"idInstance":0,"apiTokenInstance":"abc"}`, 400, "idInstance must be a positive integer"},
-		{"create id string", "POST", "/mock/v1/instances", `{"idInstance":"1","apiTokenInstance":"abc"}`, 400, "body must be a JSON object with the documented fields"},
+		{"create id string", "POST", "/mock/v1/instances", `{"idInstance":"1","apiTokenInstance":"abc"}`, 400, "idInstance must be an integer"},
 		{"create no token", "POST", "/mock/v1/instances", `{"idInstance":5}`, 400, "apiTokenInstance must be 1 to 256 characters from A-Z a-z 0-9 - . _ ~"},
 		{"create token with slash", "POST", "/mock/v1/instances", `{"idInstance":5,"apiTokenInstance":"a/b"}`, 400, "apiTokenInstance must be 1 to 256 characters from A-Z a-z 0-9 - . _ ~"},
-		{"create unknown field", "POST", "/mock/v1/instances", `{"idInstance":5,"apiTokenInstance":"a","tokne":"x"}`, 400, "body must be a JSON object with the documented fields"},
+		{"create unknown field", "POST", "/mock/v1/instances", `{"idInstance":5,"apiTokenInstance":"a","tokne":"x"}`, 400, `unknown field "tokne"`},
 		{"create malformed", "POST", "/mock/v1/instances", `{`, 400, "body must be a JSON object with the documented fields"},
 		{"create wrong verb", "GET", "/mock/v1/instances", "", 405, "Method Not Allowed\n"},
 		{"enqueue", "POST", "/mock/v1/instances/1101000001/notifications", notif("incomingMessageReceived", 1), 201, `{"receiptId":1}`},
@@ -47,14 +47,30 @@ func TestControlAPI(t *testing.T) {
 		{"apply delay negative", "PUT", "/mock/v1/instances/1101000001/apply-delay", `{"applyDelayMs":-1}`, 400, "applyDelayMs must be an integer from 0 to 86400000"},
 		{"apply delay unknown instance", "PUT", "/mock/v1/instances/42/apply-delay", `{"applyDelayMs":1}`, 404, "instance not found"},
 		{"fault", "POST", "/mock/v1/faults", `{"idInstance":1101000001,"method":"GETSETTINGS","status":429,"retryAfter":1,"count":3}`, 201,
-			`{"idInstance":1101000001,"method":"getSettings","status":429,"retryAfter":1,"count":3,"delayMs":0,"drop":false}`},
-		{"fault unknown method", "POST", "/mock/v1/faults", `{"method":"sendMessage","status":500}`, 400, `unknown method "sendMessage"`},
+			`{"idInstance":1101000001,"method":"getSettings","status":429,"retryAfter":1,"count":3,"delayMs":0,"drop":false,"processed":false}`},
+		{"fault processed with body", "POST", "/mock/v1/faults", `{"method":"getSettings","status":200,"body":{ "code": 401, "description": "Unauthorized" },"processed":true}`, 201,
+			`{"idInstance":0,"method":"getSettings","status":200,"body":{"code":401,"description":"Unauthorized"},"retryAfter":0,"count":1,"delayMs":0,"drop":false,"processed":true}`},
+		{"fault body not JSON", "POST", "/mock/v1/faults", `{"status":200,"body":{]}`, 400, "body must be a JSON object with the documented fields"},
+		{"fault body without status", "POST", "/mock/v1/faults", `{"delayMs":1,"body":{}}`, 400, "body needs a status to answer with"},
+		{"fault processed not bool", "POST", "/mock/v1/faults", `{"status":502,"processed":"yes"}`, 400, "processed must be true or false"},
+		{"fault unknown method", "POST", "/mock/v1/faults", `{"method":"sendMessage","status":500}`, 400, "method must be one of getSettings, setSettings, receiveNotification, deleteNotification, getStateInstance, clearWebhooksQueue, or empty for all"},
 		{"fault unknown instance", "POST", "/mock/v1/faults", `{"idInstance":42,"status":500}`, 404, "instance not found"},
 		{"fault no effect", "POST", "/mock/v1/faults", `{"idInstance":1101000001,"count":2}`, 400, "a fault needs status, delayMs or drop"},
 		{"fault bad status", "POST", "/mock/v1/faults", `{"status":99}`, 400, "status must be between 200 and 599"},
-		{"fault negative", "POST", "/mock/v1/faults", `{"status":500,"count":-1}`, 400, "count, delayMs and retryAfter must not be negative"},
+		{"fault negative", "POST", "/mock/v1/faults", `{"status":500,"count":-1}`, 400, "count must be at least 1"},
+		{"fault count zero", "POST", "/mock/v1/faults", `{"status":500,"count":0}`, 400, "count must be at least 1"},
+		{"fault count not integer", "POST", "/mock/v1/faults", `{"status":500,"count":1.5}`, 400, "count must be an integer"},
+		{"fault delay too long", "POST", "/mock/v1/faults", `{"delayMs":600001}`, 400, "delayMs must be from 0 to 600000 (10 minutes)"},
+		{"fault negative delay", "POST", "/mock/v1/faults", `{"status":500,"delayMs":-1}`, 400, "delayMs must be from 0 to 600000 (10 minutes)"},
+		{"fault negative idInstance", "POST", "/mock/v1/faults", `{"idInstance":-1,"status":500}`, 400, "idInstance must be 0 (every account) or an account's id"},
+		{"fault negative retryAfter", "POST", "/mock/v1/faults", `{"status":429,"retryAfter":-1}`, 400, "retryAfter must not be negative"},
 		{"fault status and drop", "POST", "/mock/v1/faults", `{"status":500,"drop":true}`, 400, "a fault cannot both answer a status and drop"},
-		{"fault typo", "POST", "/mock/v1/faults", `{"statsu":500}`, 400, "body must be a JSON object with the documented fields"},
+		{"fault typo", "POST", "/mock/v1/faults", `{"statsu":500}`, 400, `unknown field "statsu"`},
+		{"reboot errors on", "PUT", "/mock/v1/instances/1101000009/reboot-errors", `{"enabled":true}`, 200, `{"enabled":true}`},
+		{"reboot errors off", "PUT", "/mock/v1/instances/1101000009/reboot-errors", `{"enabled":false}`, 200, `{"enabled":false}`},
+		{"reboot errors missing", "PUT", "/mock/v1/instances/1101000001/reboot-errors", `{}`, 400, "enabled must be true or false"},
+		{"reboot errors not bool", "PUT", "/mock/v1/instances/1101000001/reboot-errors", `{"enabled":"yes"}`, 400, "enabled must be true or false"},
+		{"reboot errors unknown instance", "PUT", "/mock/v1/instances/42/reboot-errors", `{"enabled":true}`, 404, "instance not found"},
 		{"unknown control path", "GET", "/mock/v1/nope", "", 404, "404 page not found\n"},
 	}
 	m := newMock(t, Options{})
@@ -235,7 +251,7 @@ func TestRequestLogMasksTokenAnywhere(t *testing.T) {
 
 func TestRequestLogIsBounded(t *testing.T) {
 	t.Parallel()
-	a := newAccount(1, "t", 0)
+	a := newAccount(1, "t", 0, false)
 	for i := range maxRequestLog + 5 {
 		a.record(RequestRecord{Status: i})
 	}

@@ -72,15 +72,23 @@ func fuzzFault(t *testing.T, s *Server, b byte) (drop bool) {
 	if b&0x80 == 0 {
 		f.IDInstance = testID // else every account
 	}
-	switch (v / 7) % 4 {
+	switch (v / 7) % 8 {
 	case 0:
 		f.Status, f.RetryAfter = http.StatusTooManyRequests, 1
 	case 1:
 		f.Status = http.StatusInternalServerError
 	case 2:
 		f.Status, f.RetryAfter = http.StatusServiceUnavailable, 2
-	default:
+	case 3:
 		f.Drop = true
+	case 4: // the call takes effect, then a 502 (D20)
+		f.Status, f.Processed = http.StatusBadGateway, true
+	case 5: // the call takes effect, then the connection drops (D20)
+		f.Drop, f.Processed = true, true
+	case 6: // a 200 carrying an error (D19), no Retry-After
+		f.Status, f.Body = http.StatusOK, json.RawMessage(`{"code":401,"description":"Unauthorized"}`)
+	default: // the call takes effect, then a 200 carrying an error
+		f.Status, f.Body, f.Processed = http.StatusOK, json.RawMessage(`{"code":500}`), true
 	}
 	if err := s.AddFault(f); err != nil {
 		t.Fatal(err)
@@ -89,9 +97,11 @@ func fuzzFault(t *testing.T, s *Server, b byte) (drop bool) {
 }
 
 // FuzzRequest sends arbitrary verbs, paths, queries and bodies through the
-// handler, with a fault armed when the fault byte is not 0: no panic, a
-// known status, one-line errors, and no account's token in a GreenWaba
-// answer, the debug log or the request log.
+// handler, with a fault armed when the fault byte is not 0 (a status, a
+// drop or a 200 carrying an error, before or after the call is processed)
+// and one account rebooting with reboot errors on: no panic, a known
+// status, one-line errors, and no account's token in a GreenWaba answer,
+// the debug log or the request log.
 func FuzzRequest(f *testing.F) {
 	tok := testToken
 	seeds := []struct {
@@ -113,12 +123,21 @@ func FuzzRequest(f *testing.F) {
 		{"GET", "/waInstance1101000001/receiveNotification/" + tok, "", "", 3*7 + 3}, // drop
 		{"GET", "/waInstance1101000002/OnlyLettersTokenWithinFortyChars/getSettings", "", "", 0},
 		{"DELETE", "/waInstance1101000003/deleteNotification/202501020304/202501020304", "", "", 0x80 + 2*7 + 4}, // 503
+		{"POST", "/waInstance1101000001/setSettings/" + tok, "", `{"webhookUrl":""}`, 4*7 + 2},                   // processed 502
+		{"DELETE", "/waInstance1101000001/deleteNotification/" + tok + "/1", "", "", 5*7 + 4},                    // processed drop
+		{"GET", "/waInstance1101000001/getSettings/" + tok, "", "", 6*7 + 1},                                     // 200 with an error
+		{"DELETE", "/waInstance1101000001/clearWebhooksQueue/" + tok, "", "", 0x80 + 7*7 + 6},                    // processed 200 with an error
+		{"POST", "/waInstance1101000001/setSettings/" + tok, "", "", 0},                                          // zero-byte body
+		{"GET", "/mock/v1/faults", "", "", 1},
+		{"DELETE", "/mock/v1/faults", "", "", 1},
+		{"POST", "/mock/v1/faults", "", `{"status":200,"body":{"code":401},"processed":true,"count":0}`, 0},
+		{"PUT", "/mock/v1/instances/1101000001/reboot-errors", "", `{"enabled":true}`, 0},
 	}
 	for _, s := range seeds {
 		f.Add(s.verb, s.path, s.query, []byte(s.body), s.fault)
 	}
-	allowed := map[int]bool{200: true, 201: true, 301: true, 307: true, 308: true, 400: true, 401: true, 403: true, 404: true, 405: true, 409: true,
-		429: true, 500: true, 503: true}
+	allowed := map[int]bool{200: true, 201: true, 301: true, 307: true, 308: true, 400: true, 401: true, 403: true, 404: true, 405: true,
+		409: true, 429: true, 500: true, 502: true, 503: true}
 	f.Fuzz(func(t *testing.T, verb, path, query string, body []byte, fault byte) {
 		var logBuf bytes.Buffer
 		s := New(Options{LongPollCap: time.Nanosecond, Logger: slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
@@ -132,6 +151,10 @@ func FuzzRequest(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
+		// The third account is rebooting, with reboot errors on (D18).
+		rebooting := s.account(1101000003)
+		rebooting.rebootErrors = true
+		rebooting.pending = []pendingWrite{{at: time.Now().Add(time.Hour)}}
 		drop := fuzzFault(t, s, fault)
 		req := &http.Request{
 			Method:     verb,

@@ -198,7 +198,7 @@ func statusText(status int) string {
 
 // serveAPI answers one GreenWaba call. Checks run in this order: path shape,
 // idInstance (400/403), token (401), method and verb (404), injected
-// faults, rate limits (429), then the method itself.
+// faults, rate limits (429), the reboot (400), then the method itself.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	start := s.now()
 	ap, ok := parseAPIPath(r.URL.Path)
@@ -248,37 +248,87 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		status = writeText(w, http.StatusNotFound, "Not Found")
 		return
 	}
+	var (
+		f       Fault
+		faulted bool
+	)
 	if s.nFaults.Load() > 0 {
-		if f, ok := s.takeFault(id, m); ok {
-			var handled bool
-			status, dropped, handled = s.applyFault(w, r, f)
-			if handled {
-				return
-			}
-		}
+		f, faulted = s.takeFault(id, m)
 	}
-	if s.opts.RateLimits && methodTable[m].limit > 0 {
-		if !s.allow(a, m) {
-			w.Header().Set("Retry-After", "1")
-			status = writeText(w, http.StatusTooManyRequests, "Too Many Requests")
+	switch {
+	case faulted && f.Processed:
+		// The call takes effect, then the fault answers in its place (D20).
+		held := &heldAnswer{header: http.Header{}}
+		s.serveMethod(held, r, a, m, ap.rest)
+		var handled bool
+		if status, dropped, handled = s.applyFault(w, r, f); !handled {
+			status = held.sendTo(w)
+		}
+		return
+	case faulted:
+		var handled bool
+		if status, dropped, handled = s.applyFault(w, r, f); handled {
 			return
 		}
+	}
+	status = s.serveMethod(w, r, a, m, ap.rest)
+}
+
+// rebootMessage is GreenWaba's answer while an account is starting (D18).
+const rebootMessage = "instance in starting process try later"
+
+// serveMethod answers an authenticated call of a known method: rate limits
+// (429), the reboot (400, D18), then the method itself.
+func (s *Server) serveMethod(w http.ResponseWriter, r *http.Request, a *account, m method, rest string) int {
+	if s.opts.RateLimits && methodTable[m].limit > 0 {
+		if !s.allow(a, m) {
+			if !s.opts.NoRetryAfter {
+				w.Header().Set("Retry-After", "1")
+			}
+			return writeText(w, http.StatusTooManyRequests, "Too Many Requests")
+		}
+	}
+	if m != mGetStateInstance && s.rebootRefuses(a) {
+		return writeText(w, http.StatusBadRequest, rebootMessage)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxSettingsBody)
 	switch m {
 	case mGetSettings:
-		status = s.getSettings(w, a)
+		return s.getSettings(w, a)
 	case mSetSettings:
-		status = s.setSettings(w, r, a)
+		return s.setSettings(w, r, a)
 	case mReceiveNotification:
-		status = s.receiveNotification(w, r, a)
+		return s.receiveNotification(w, r, a)
 	case mDeleteNotification:
-		status = s.deleteNotification(w, a, ap.rest)
+		return s.deleteNotification(w, a, rest)
 	case mGetStateInstance:
-		status = writeJSONBytes(w, http.StatusOK, []byte(`{"stateInstance":"authorized"}`))
-	case mClearWebhooksQueue:
-		status = s.clearWebhooksQueue(w, a)
+		return s.getStateInstance(w, a)
+	default: // mClearWebhooksQueue
+		return s.clearWebhooksQueue(w, a)
 	}
+}
+
+// rebootRefuses reports whether the account refuses calls now: a write is
+// pending (D7) and the account was asked to answer errors meanwhile (D18).
+func (s *Server) rebootRefuses(a *account) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.rebootErrors {
+		return false
+	}
+	a.syncLocked(s.now())
+	return len(a.pending) > 0
+}
+
+func (s *Server) getStateInstance(w http.ResponseWriter, a *account) int {
+	a.mu.Lock()
+	a.syncLocked(s.now())
+	starting := len(a.pending) > 0
+	a.mu.Unlock()
+	if starting {
+		return writeJSONBytes(w, http.StatusOK, []byte(`{"stateInstance":"starting"}`))
+	}
+	return writeJSONBytes(w, http.StatusOK, []byte(`{"stateInstance":"authorized"}`))
 }
 
 // logRequest writes one debug line; path is already redacted.
@@ -443,5 +493,5 @@ func (s *Server) clearWebhooksQueue(w http.ResponseWriter, a *account) int {
 		b := strconv.AppendInt([]byte(`{"isCleared":false,"reason":"Too many requests","leftTime":`), secs, 10)
 		return writeJSONBytes(w, http.StatusOK, append(b, '}'))
 	}
-	return writeJSONBytes(w, http.StatusOK, []byte(`{"isCleared":true,"reason":"","leftTime":0}`))
+	return writeJSONBytes(w, http.StatusOK, []byte(`{"isCleared":true,"reason":""}`)) // leftTime only when not cleared (D16))
 }

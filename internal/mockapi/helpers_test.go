@@ -52,7 +52,7 @@ type mock struct {
 func newMock(t *testing.T, opts Options) *mock {
 	t.Helper()
 	opts.changed = newSignal()
-	srv, base := StartTest(t, opts)
+	srv, base := startTest(t, opts)
 	if err := srv.CreateInstance(testID, testToken); err != nil {
 		t.Fatal(err)
 	}
@@ -190,4 +190,16 @@ func decodeReceipt(t testing.TB, body string) *receipt {
 		t.Fatalf("decode %q: %v", body, err)
 	}
 	return r
+}
+
+// startTest is mocktest.Start for this package's own tests, which cannot
+// import mocktest (it imports mockapi).
+func startTest(t testing.TB, opts Options) (*Server, string) {
+	t.Helper()
+	srv, baseURL, stop, err := Start(opts)
+	if err != nil {
+		t.Fatalf("start mock GreenWaba API: %v", err)
+	}
+	t.Cleanup(stop)
+	return srv, baseURL
 }

@@ -170,10 +170,10 @@ func TestClearWebhooksQueue(t *testing.T) {
 		want    string
 		queue   int
 	}{
-		{0, `{"isCleared":true,"reason":"","leftTime":0}`, 0},
+		{0, `{"isCleared":true,"reason":""}`, 0},
 		{0, `{"isCleared":false,"reason":"Too many requests","leftTime":60}`, 1},
 		{30*time.Second + 500*time.Millisecond, `{"isCleared":false,"reason":"Too many requests","leftTime":30}`, 1},
-		{29*time.Second + 500*time.Millisecond, `{"isCleared":true,"reason":"","leftTime":0}`, 0},
+		{29*time.Second + 500*time.Millisecond, `{"isCleared":true,"reason":""}`, 0},
 	}
 	for i, st := range steps {
 		clock.Advance(st.advance)
@@ -224,5 +224,44 @@ func TestGetStateInstance(t *testing.T) {
 	r := m.do("GET", api("getStateInstance"), "")
 	if r.status != 200 || r.body != `{"stateInstance":"authorized"}` {
 		t.Fatalf("getStateInstance = %d %s", r.status, r.body)
+	}
+}
+
+// TestCaps: over MaxQueue or MaxInstances the control call is refused with
+// a 409 that says which limit, and nothing is stored.
+func TestCaps(t *testing.T) {
+	t.Parallel()
+	m := newMock(t, Options{MaxQueue: 2, MaxInstances: 2})
+	for i := range 2 {
+		if r := m.do("POST", "/mock/v1/instances/1101000001/notifications", notif("incomingMessageReceived", i)); r.status != 201 {
+			t.Fatalf("enqueue %d = %d %s", i, r.status, r.body)
+		}
+	}
+	r := m.do("POST", "/mock/v1/instances/1101000001/notifications", notif("incomingMessageReceived", 3))
+	if r.status != 409 || r.body != "queue full: the account holds 2 notifications, its limit; delete or clear some first" {
+		t.Fatalf("enqueue over the cap = %d %q", r.status, r.body)
+	}
+	if n := m.info(testID).QueueLength; n != 2 {
+		t.Fatalf("queue length = %d, want 2", n)
+	}
+	if r := m.do("DELETE", api("deleteNotification", "1"), ""); r.body != `{"result":true,"reason":""}` {
+		t.Fatalf("delete = %s", r.body)
+	}
+	if r := m.do("POST", "/mock/v1/instances/1101000001/notifications", notif("incomingMessageReceived", 4)); r.status != 201 || r.body != `{"receiptId":3}` {
+		t.Fatalf("enqueue after a delete = %d %s", r.status, r.body)
+	}
+
+	if r := m.do("POST", "/mock/v1/instances", `{"idInstance":1101000002,"apiTokenInstance":"tok2"}`); r.status != 201 {
+		t.Fatalf("second account = %d %s", r.status, r.body)
+	}
+	r = m.do("POST", "/mock/v1/instances", `{"idInstance":1101000003,"apiTokenInstance":"tok3"}`)
+	if r.status != 409 || r.body != "too many accounts: the mock holds 2, its limit" {
+		t.Fatalf("third account = %d %q", r.status, r.body)
+	}
+	if r := m.do("GET", "/mock/v1/instances/1101000003", ""); r.status != 404 {
+		t.Fatalf("refused account exists: %d", r.status)
+	}
+	if err := m.srv.CreateInstance(1101000004, "tok4"); !errors.Is(err, ErrLimitReached) {
+		t.Fatalf("CreateInstance over the cap: %v", err)
 	}
 }

@@ -131,7 +131,7 @@ func TestHTTPServerTimeouts(t *testing.T) {
 // well below the 5 s default, only bounds a failing test.
 func TestStartCutsOffSlowHeaders(t *testing.T) {
 	t.Parallel()
-	_, base := StartTest(t, Options{readHeaderTimeout: 50 * time.Millisecond})
+	_, base := startTest(t, Options{readHeaderTimeout: 50 * time.Millisecond})
 	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +155,7 @@ func TestStartCutsOffSlowHeaders(t *testing.T) {
 
 func TestStartServesOnLoopback(t *testing.T) {
 	t.Parallel()
-	_, base := StartTest(t, Options{})
+	_, base := startTest(t, Options{})
 	host, _, err := net.SplitHostPort(strings.TrimPrefix(base, "http://"))
 	if err != nil || host != "127.0.0.1" {
 		t.Fatalf("base URL %q is not on 127.0.0.1", base)

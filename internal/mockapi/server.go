@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 )
 
@@ -21,10 +20,21 @@ type Clock interface{ Now() time.Time }
 type Options struct {
 	ApplyDelay      time.Duration // default apply delay for accounts (D7); 0 = writes visible at once
 	RateLimits      bool          // D15 limits on (off by default)
+	NoRetryAfter    bool          // rate-limit 429s carry no Retry-After header (D15: clients must cope either way)
 	WebhookRetry    time.Duration // push-mode retry interval (D14); 0 => 60s
-	DeliveryTimeout time.Duration // push-mode per-attempt timeout; 0 => 10s
-	Clock           Clock         // nil => real time
-	Logger          *slog.Logger  // nil => discard; never logs tokens
+	DeliveryTimeout time.Duration // push-mode per-attempt timeout (D14); 0 => 180s
+
+	// RebootErrors is the default for new accounts: while a setSettings
+	// write is pending (the apply delay), every method but getStateInstance
+	// answers 400 "instance in starting process try later" (D18).
+	RebootErrors bool
+	Clock        Clock        // nil => real time
+	Logger       *slog.Logger // nil => discard; never logs tokens
+
+	// Caps keep a long-running mock bounded; over a cap the control call
+	// is refused with 409 and nothing is stored.
+	MaxQueue     int // notifications queued per account; 0 => DefaultMaxQueue
+	MaxInstances int // accounts; 0 => DefaultMaxInstances
 
 	// LongPollCap, when > 0, caps how long receiveNotification really waits
 	// on an empty queue (receiveTimeout is still validated), so tests can see
@@ -69,6 +79,21 @@ func (sg *signal) next() <-chan struct{} {
 var (
 	ErrInstanceExists   = errors.New("mockapi: instance already exists")
 	ErrInstanceNotFound = errors.New("mockapi: instance not found")
+	// ErrLimitReached: an account's queue, or the number of accounts, is at its cap (Options.MaxQueue, MaxInstances).
+	ErrLimitReached = errors.New("mockapi: limit reached")
+)
+
+// limitError is ErrLimitReached with a message saying which cap.
+type limitError struct{ msg string }
+
+func (e *limitError) Error() string        { return e.msg }
+func (e *limitError) Is(target error) bool { return target == ErrLimitReached }
+
+// Default caps: far above what a CI run, or a fleet-scale benchmark (100,000
+// queued items, a few thousand accounts), queues or creates.
+const (
+	DefaultMaxQueue     = 1_000_000
+	DefaultMaxInstances = 10_000
 )
 
 // Server is the mock GreenWaba API. It is an http.Handler serving the
@@ -101,6 +126,13 @@ type Server struct {
 	changed *signal // Options.changed
 }
 
+// Push-mode defaults: production waits 180 s for the receiver's answer and
+// resends after 60 s (D14).
+const (
+	defaultDeliveryTimeout = 180 * time.Second
+	defaultWebhookRetry    = 60 * time.Second
+)
+
 type realClock struct{}
 
 func (realClock) Now() time.Time { return time.Now() }
@@ -122,12 +154,18 @@ func New(opts Options) *Server {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	if s.opts.MaxQueue <= 0 {
+		s.opts.MaxQueue = DefaultMaxQueue
+	}
+	if s.opts.MaxInstances <= 0 {
+		s.opts.MaxInstances = DefaultMaxInstances
+	}
 	if s.retry <= 0 {
-		s.retry = 60 * time.Second
+		s.retry = defaultWebhookRetry
 	}
 	timeout := opts.DeliveryTimeout
 	if timeout <= 0 {
-		timeout = 10 * time.Second
+		timeout = defaultDeliveryTimeout
 	}
 	s.pushCli = &http.Client{
 		// Its own transport: no proxy from the environment, and Close may
@@ -231,16 +269,4 @@ func Start(opts Options) (srv *Server, baseURL string, stop func(), err error) {
 		})
 	}
 	return srv, "http://" + ln.Addr().String(), stop, nil
-}
-
-// StartTest is Start for tests: it fails t on error and stops the server in
-// t.Cleanup.
-func StartTest(t testing.TB, opts Options) (*Server, string) {
-	t.Helper()
-	srv, baseURL, stop, err := Start(opts)
-	if err != nil {
-		t.Fatalf("start mock GreenWaba API: %v", err)
-	}
-	t.Cleanup(stop)
-	return srv, baseURL
 }

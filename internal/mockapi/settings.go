@@ -135,11 +135,15 @@ func isBadRequest(err error) bool {
 	return errors.As(err, &b)
 }
 
-// parseSettingsPatch decodes and validates a setSettings body (D6). The first
+// parseSettingsPatch decodes and validates a setSettings body (D6); an
+// empty body changes nothing, like {}. The first
 // invalid field in GetSettings order is the one named, so the message is stable.
 // Values are never echoed: one of them may be a token.
 func parseSettingsPatch(data []byte) (settingsPatch, error) {
 	var p settingsPatch
+	if len(data) == 0 {
+		return p, nil // a zero-byte body is {} (D6)
+	}
 	var raw map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&raw); err != nil || raw == nil {

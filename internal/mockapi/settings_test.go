@@ -66,6 +66,7 @@ func TestSetSettingsValidation(t *testing.T) {
 		want   map[string]any // fields expected afterwards (others keep defaults)
 	}{
 		{"empty object", `{}`, 200, "", nil},
+		{"zero-byte body is {} (D6)", ``, 200, "", nil},
 		{"one toggle", `{"incomingWebhook":"yes"}`, 200, "", map[string]any{"incomingWebhook": "yes"}},
 		{"all live fields", `{"webhookUrl":"https://hooks.example.test/wa","webhookUrlToken":"s3cret","incomingWebhook":"yes","outgoingWebhook":"yes","outgoingAPIMessageWebhook":"yes"}`, 200, "",
 			map[string]any{"webhookUrl": "https://hooks.example.test/wa", "webhookUrlToken": "s3cret", "incomingWebhook": "yes", "outgoingWebhook": "yes", "outgoingAPIMessageWebhook": "yes"}},
@@ -99,7 +100,7 @@ func TestSetSettingsValidation(t *testing.T) {
 		{"array", `[]`, 400, "bad request data: body must be a JSON object", nil},
 		{"null", `null`, 400, "bad request data: body must be a JSON object", nil},
 		{"string", `"x"`, 400, "bad request data: body must be a JSON object", nil},
-		{"empty body", ``, 400, "bad request data: body must be a JSON object", nil},
+		{"blank body", " \n", 400, "bad request data: body must be a JSON object", nil},
 		{"truncated", `{"incomingWebhook":"yes"`, 400, "bad request data: body must be a JSON object", nil},
 		{"two objects", `{} {}`, 400, "bad request data: body must be a single JSON object", nil},
 		{"trailing garbage", `{}x`, 400, "bad request data: body must be a single JSON object", nil},
@@ -275,12 +276,13 @@ func TestInstanceInfoJSONShape(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.body), &got); err != nil || r.status != 200 {
 		t.Fatalf("%d %s: %v", r.status, r.body, err)
 	}
-	for _, k := range []string{"settings", "pendingSettings", "queueLength", "settingsWrites"} {
+	for _, k := range []string{"settings", "pendingSettings", "queueLength", "settingsWrites", "stateInstance", "rebootErrors"} {
 		if _, ok := got[k]; !ok {
 			t.Errorf("missing %s in %s", k, r.body)
 		}
 	}
-	if len(got) != 4 || string(got["queueLength"]) != "1" || string(got["settingsWrites"]) != "1" {
+	if len(got) != 6 || string(got["queueLength"]) != "1" || string(got["settingsWrites"]) != "1" ||
+		string(got["stateInstance"]) != `"starting"` || string(got["rebootErrors"]) != "false" {
 		t.Errorf("instance = %s", r.body)
 	}
 	var pending map[string]any

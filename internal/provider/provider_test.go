@@ -31,6 +31,7 @@ import (
 
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/greenwaba"
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi"
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi/mocktest"
 )
 
 // providerAddress is the provider's source address, as main.go serves it.
@@ -147,7 +148,7 @@ func (c *terraformCLI) run(args ...string) string {
 // newTestMock starts a mock GreenWaba API with no accounts, stopped when the test ends.
 func newTestMock(t *testing.T) (*mockapi.Server, string) {
 	t.Helper()
-	return mockapi.StartTest(t, mockapi.Options{})
+	return mocktest.Start(t, mockapi.Options{})
 }
 
 // providerConfig is a provider block for the account id of the mock at baseURL, with short request timeouts

@@ -27,6 +27,7 @@ import (
 
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/greenwaba"
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi"
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi/mocktest"
 )
 
 const settingsAddr = "greenwaba_webhook_settings.this"
@@ -47,7 +48,7 @@ type testAccount struct {
 
 func newTestAccount(t *testing.T, opts mockapi.Options) *testAccount {
 	t.Helper()
-	srv, baseURL := mockapi.StartTest(t, opts)
+	srv, baseURL := mocktest.Start(t, opts)
 	if err := srv.CreateInstance(testID, testToken); err != nil {
 		t.Fatal(err)
 	}

@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi"
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi/mocktest"
 )
 
 const testID = 1101000001
 
 func newMock(t *testing.T) (*mockapi.Server, string) {
 	t.Helper()
-	srv, base := mockapi.StartTest(t, mockapi.Options{})
+	srv, base := mocktest.Start(t, mockapi.Options{})
 	if err := srv.CreateInstance(testID, "demo-token-0123456789"); err != nil {
 		t.Fatal(err)
 	}
