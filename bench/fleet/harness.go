@@ -89,7 +89,8 @@ type tfRun struct {
 	took   time.Duration
 	exit   int
 	output string
-	rss    map[string]int64 // peak RSS (VmHWM, bytes) of each provider process, by executable name
+	rss    map[string]int64         // peak RSS (VmHWM, bytes) of the provider processes, by executable name
+	cpu    map[string]time.Duration // CPU time of the provider processes, summed, by executable name
 }
 
 // errors counts the error diagnostics Terraform printed.
@@ -114,7 +115,8 @@ func (h *harness) terraform(ctx context.Context, dir string, extraEnv []string, 
 	}
 	sampler := startRSSSampler(cmd.Process.Pid, h.bin)
 	err := cmd.Wait()
-	run := tfRun{took: time.Since(start), output: out.String(), rss: sampler.stop()}
+	run := tfRun{took: time.Since(start), output: out.String()}
+	run.rss, run.cpu = sampler.stop()
 	var exit *exec.ExitError
 	switch {
 	case errors.As(err, &exit):

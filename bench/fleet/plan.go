@@ -61,6 +61,7 @@ func (b *bench) planAtScale(ctx context.Context) error {
 		refresh bool
 	}
 	times := map[key][]time.Duration{}
+	cpu := map[key][]time.Duration{} // provider CPU time, greenwaba and floor only
 	var peakRSS = map[kind]int64{}
 	for r := range b.o.rounds {
 		for _, n := range b.o.sizes {
@@ -76,6 +77,12 @@ func (b *bench) planAtScale(ctx context.Context) error {
 						return fmt.Errorf("a plan of an applied configuration must show no changes: %w", err)
 					}
 					times[key{k, n, refresh}] = append(times[key{k, n, refresh}], run.took)
+					switch k {
+					case kindGreenwaba:
+						cpu[key{k, n, refresh}] = append(cpu[key{k, n, refresh}], run.cpu[exeGreenwaba])
+					case kindFloor:
+						cpu[key{k, n, refresh}] = append(cpu[key{k, n, refresh}], run.cpu[exeFloor])
+					}
 					if n == maxN && refresh {
 						peakRSS[kindGreenwaba] = max(peakRSS[kindGreenwaba], run.rss[exeGreenwaba])
 						peakRSS[kindFloor] = max(peakRSS[kindFloor], run.rss[exeFloor])
@@ -86,14 +93,15 @@ func (b *bench) planAtScale(ctx context.Context) error {
 		fmt.Printf("  round %d of %d done\n", r+1, b.o.rounds)
 	}
 
-	ratio := func(n int, refresh bool, base kind) (float64, []float64) {
-		gw, other := times[key{kindGreenwaba, n, refresh}], times[key{base, n, refresh}]
+	ratioOf := func(m map[key][]time.Duration, n int, refresh bool, base kind) (float64, []float64) {
+		gw, other := m[key{kindGreenwaba, n, refresh}], m[key{base, n, refresh}]
 		rs := make([]float64, len(gw))
 		for i := range gw {
 			rs[i] = gw[i].Seconds() / other[i].Seconds()
 		}
 		return median(slices.Clone(rs)), rs
 	}
+	ratio := func(n int, refresh bool, base kind) (float64, []float64) { return ratioOf(times, n, refresh, base) }
 	for _, refresh := range []bool{true, false} {
 		mode, id, limit := "with refresh", "refresh", 1.3
 		if !refresh {
@@ -110,6 +118,11 @@ func (b *bench) planAtScale(ctx context.Context) error {
 				f.Target, f.Max = fmt.Sprintf("<= %.2f", limit), ptr(limit)
 			}
 			b.res.add(f)
+			v, samples = ratioOf(cpu, n, refresh, kindFloor)
+			b.res.add(figure{ID: fmt.Sprintf("plan.%s.cpu_greenwaba_floor.n%d", id, n), Item: 1, Unit: "×", Value: ptr(v), Samples: samples,
+				Title: fmt.Sprintf("plan %s, N=%d: provider CPU time greenwaba / floor", mode, n),
+				Note: fmt.Sprintf("median CPU %.2fs / %.2fs", medianDuration(cpu[key{kindGreenwaba, n, refresh}]).Seconds(),
+					medianDuration(cpu[key{kindFloor, n, refresh}]).Seconds())})
 			v, samples = ratio(n, refresh, kindData)
 			b.res.add(figure{ID: fmt.Sprintf("plan.%s.greenwaba_tfdata.n%d", id, n), Item: 1, Unit: "×", Value: ptr(v), Samples: samples,
 				Title: fmt.Sprintf("plan %s, N=%d: greenwaba / terraform_data", mode, n)})
@@ -117,6 +130,10 @@ func (b *bench) planAtScale(ctx context.Context) error {
 		if maxN != minN {
 			hi, _ := ratio(maxN, refresh, kindFloor)
 			lo, _ := ratio(minN, refresh, kindFloor)
+			hiCPU, _ := ratioOf(cpu, maxN, refresh, kindFloor)
+			loCPU, _ := ratioOf(cpu, minN, refresh, kindFloor)
+			b.res.add(figure{ID: "plan." + id + ".cpu_flatness", Item: 1, Unit: "×", Value: ptr(hiCPU / loCPU),
+				Title: fmt.Sprintf("plan %s: provider CPU ratio at N=%d / at N=%d", mode, maxN, minN)})
 			b.res.add(figure{ID: "plan." + id + ".flatness", Item: 1, Unit: "×", Value: ptr(hi / lo), Target: "<= 1.10", Max: ptr(1.10),
 				Title: fmt.Sprintf("plan %s: ratio at N=%d / ratio at N=%d", mode, maxN, minN)})
 		}

@@ -10,22 +10,32 @@ import (
 	"time"
 )
 
-// rssSampler polls the children of one process every rssInterval and keeps the highest VmHWM (peak resident set) of
-// each child whose executable lives in binDir. Peak RSS is a high-water mark kept by the kernel, so a sample taken
-// shortly before the process ends loses at most what it grew in its last rssInterval.
+// rssSampler polls the children of one process every rssInterval and keeps, for each child whose executable lives in
+// binDir, the highest VmHWM (peak resident set) and the CPU time used. Both are kept by the kernel as they grow, so
+// the last sample before a process ends misses at most its last rssInterval. CPU time is much less disturbed by a
+// busy machine than wall time: it is what the process did, not how long it waited for a core.
 type rssSampler struct {
 	parent int
 	binDir string
 	mu     sync.Mutex
-	peak   map[string]int64
+	peak   map[string]int64  // bytes, highest of the processes, by executable name
+	cpu    map[int]cpuSample // by pid
 	done   chan struct{}
 	wg     sync.WaitGroup
 }
 
+type cpuSample struct {
+	exe   string
+	ticks int64 // utime + stime, in clock ticks
+}
+
+// clockTicks is USER_HZ, the unit of /proc/<pid>/stat's CPU times: 100 on every Linux architecture Go supports.
+const clockTicks = 100
+
 const rssInterval = 50 * time.Millisecond
 
 func startRSSSampler(parent int, binDir string) *rssSampler {
-	s := &rssSampler{parent: parent, binDir: binDir, peak: map[string]int64{}, done: make(chan struct{})}
+	s := &rssSampler{parent: parent, binDir: binDir, peak: map[string]int64{}, cpu: map[int]cpuSample{}, done: make(chan struct{})}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -43,11 +53,16 @@ func startRSSSampler(parent int, binDir string) *rssSampler {
 	return s
 }
 
-// stop ends the sampling and returns the peaks, in bytes, by executable name.
-func (s *rssSampler) stop() map[string]int64 {
+// stop ends the sampling and returns the peak RSS in bytes and the CPU time, summed over its processes, by
+// executable name.
+func (s *rssSampler) stop() (peak map[string]int64, cpu map[string]time.Duration) {
 	close(s.done)
 	s.wg.Wait()
-	return s.peak
+	cpu = map[string]time.Duration{}
+	for _, c := range s.cpu {
+		cpu[c.exe] += time.Duration(c.ticks) * time.Second / clockTicks
+	}
+	return s.peak, cpu
 }
 
 func (s *rssSampler) sample() {
@@ -56,12 +71,15 @@ func (s *rssSampler) sample() {
 		if err != nil || filepath.Dir(exe) != s.binDir {
 			continue
 		}
-		if hwm := statusKB(pid, "VmHWM:") * 1024; hwm > 0 {
-			s.mu.Lock()
-			name := filepath.Base(exe)
-			s.peak[name] = max(s.peak[name], hwm)
-			s.mu.Unlock()
+		name := filepath.Base(exe)
+		hwm := statusKB(pid, "VmHWM:") * 1024
+		ticks, ok := cpuTicks(pid)
+		s.mu.Lock()
+		s.peak[name] = max(s.peak[name], hwm)
+		if ok {
+			s.cpu[pid] = cpuSample{exe: name, ticks: ticks}
 		}
+		s.mu.Unlock()
 	}
 }
 
@@ -98,4 +116,25 @@ func statusKB(pid int, field string) int64 {
 		}
 	}
 	return 0
+}
+
+// cpuTicks reads utime + stime from /proc/pid/stat.
+func cpuTicks(pid int) (int64, bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, false
+	}
+	// The command name (field 2) may hold spaces; the fields after its closing parenthesis are plain.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	// f[0] is field 3 (state); utime and stime are fields 14 and 15.
+	if len(f) < 13 {
+		return 0, false
+	}
+	u, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	return u + st, err1 == nil && err2 == nil
 }
