@@ -165,26 +165,20 @@ func (m *mockProc) writes(ctx context.Context, from, to int) ([]int, error) {
 	return out, err
 }
 
-// statusCounts counts the statuses in the request logs of accounts firstID+from … firstID+to-1, and their calls.
-func (m *mockProc) statusCounts(ctx context.Context, from, to int) (byStatus map[int]int, calls int, err error) {
-	var mu sync.Mutex
-	byStatus = map[int]int{}
-	err = parallel(ctx, from, to, func(i int) error {
-		var recs []struct {
-			Status int `json:"status"`
-		}
-		if err := m.control(ctx, http.MethodGet, "/mock/v1/instances/"+strconv.Itoa(firstID+i)+"/requests", nil, &recs); err != nil {
-			return err
-		}
-		mu.Lock()
-		for _, r := range recs {
-			byStatus[r.Status]++
-		}
-		calls += len(recs)
-		mu.Unlock()
-		return nil
+// request is one call in an account's request log.
+type request struct {
+	Time   time.Time `json:"time"`
+	Method string    `json:"method"`
+	Status int       `json:"status"`
+}
+
+// requests returns the request logs of accounts firstID+from … firstID+to-1, oldest call first in each.
+func (m *mockProc) requests(ctx context.Context, from, to int) ([][]request, error) {
+	out := make([][]request, to-from)
+	err := parallel(ctx, from, to, func(i int) error {
+		return m.control(ctx, http.MethodGet, "/mock/v1/instances/"+strconv.Itoa(firstID+i)+"/requests", nil, &out[i-from])
 	})
-	return byStatus, calls, err
+	return out, err
 }
 
 // parallel runs f(i) for i in [from, to) on 8 goroutines and returns the first error.
