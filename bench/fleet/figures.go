@@ -106,6 +106,9 @@ func (r *results) write(dir string) (string, error) {
 func (r *results) summary(w io.Writer) {
 	fmt.Fprintf(w, "\ncommit %s%s, %s, %d cores, load %s → %s, %.0fs\n", short(r.Commit), map[bool]string{true: " (dirty)"}[r.Dirty],
 		r.Terraform, r.Cores, r.LoadBefore, r.LoadAfter, r.Seconds)
+	if r.Quick {
+		fmt.Fprintln(w, "  BENCH_QUICK: sizes too small for the targets to mean anything; this run proves the benchmark runs")
+	}
 	figs := slices.Clone(r.Figures)
 	slices.SortStableFunc(figs, func(a, b figure) int { return a.Item - b.Item })
 	for _, f := range figs {
