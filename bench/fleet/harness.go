@@ -84,6 +84,9 @@ func (h *harness) dir(name string) (string, error) {
 	return d, os.MkdirAll(d, 0o755)
 }
 
+// commandTimeout bounds one terraform command: the largest takes about a minute on a busy machine.
+const commandTimeout = 15 * time.Minute
+
 // tfRun is one finished terraform command.
 type tfRun struct {
 	took   time.Duration
@@ -101,7 +104,12 @@ func (r tfRun) errors() int { return strings.Count(r.output, "Error: ") }
 func (h *harness) terraform(ctx context.Context, dir string, extraEnv []string, args ...string) (tfRun, error) {
 	full := append([]string{"-chdir=" + dir}, args...)
 	full = append(full, "-no-color", "-input=false")
+	ctx, cancel := context.WithTimeout(ctx, commandTimeout)
+	defer cancel()
 	cmd := exec.CommandContext(ctx, "terraform", full...)
+	// On timeout or Ctrl-C, Terraform gets an interrupt and stops gracefully, its providers with it.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = time.Minute
 	cmd.Env = append(append([]string{}, h.env...), extraEnv...)
 	if h.profile != "" {
 		h.seq++
@@ -113,7 +121,7 @@ func (h *harness) terraform(ctx context.Context, dir string, extraEnv []string, 
 	if err := cmd.Start(); err != nil {
 		return tfRun{}, err
 	}
-	sampler := startRSSSampler(cmd.Process.Pid, h.bin)
+	sampler := startProcSampler(cmd.Process.Pid, h.bin)
 	err := cmd.Wait()
 	run := tfRun{took: time.Since(start), output: out.String()}
 	run.rss, run.cpu = sampler.stop()

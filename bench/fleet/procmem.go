@@ -10,11 +10,11 @@ import (
 	"time"
 )
 
-// rssSampler polls the children of one process every rssInterval and keeps, for each child whose executable lives in
-// binDir, the highest VmHWM (peak resident set) and the CPU time used. Both are kept by the kernel as they grow, so
-// the last sample before a process ends misses at most its last rssInterval. CPU time is much less disturbed by a
-// busy machine than wall time: it is what the process did, not how long it waited for a core.
-type rssSampler struct {
+// procSampler polls the children of one process every sampleInterval and keeps, for each child whose executable
+// lives in binDir, the highest VmHWM (peak resident set) and the CPU time used. The kernel keeps both as they grow,
+// so the last sample before a process ends misses at most its last sampleInterval. CPU time is much less disturbed
+// by a busy machine than wall time: it is what the process did, not how long it waited for a core.
+type procSampler struct {
 	parent int
 	binDir string
 	mu     sync.Mutex
@@ -32,14 +32,14 @@ type cpuSample struct {
 // clockTicks is USER_HZ, the unit of /proc/<pid>/stat's CPU times: 100 on every Linux architecture Go supports.
 const clockTicks = 100
 
-const rssInterval = 50 * time.Millisecond
+const sampleInterval = 50 * time.Millisecond
 
-func startRSSSampler(parent int, binDir string) *rssSampler {
-	s := &rssSampler{parent: parent, binDir: binDir, peak: map[string]int64{}, cpu: map[int]cpuSample{}, done: make(chan struct{})}
+func startProcSampler(parent int, binDir string) *procSampler {
+	s := &procSampler{parent: parent, binDir: binDir, peak: map[string]int64{}, cpu: map[int]cpuSample{}, done: make(chan struct{})}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		t := time.NewTicker(rssInterval)
+		t := time.NewTicker(sampleInterval)
 		defer t.Stop()
 		for {
 			s.sample()
@@ -55,7 +55,7 @@ func startRSSSampler(parent int, binDir string) *rssSampler {
 
 // stop ends the sampling and returns the peak RSS in bytes and the CPU time, summed over its processes, by
 // executable name.
-func (s *rssSampler) stop() (peak map[string]int64, cpu map[string]time.Duration) {
+func (s *procSampler) stop() (peak map[string]int64, cpu map[string]time.Duration) {
 	close(s.done)
 	s.wg.Wait()
 	cpu = map[string]time.Duration{}
@@ -65,7 +65,7 @@ func (s *rssSampler) stop() (peak map[string]int64, cpu map[string]time.Duration
 	return s.peak, cpu
 }
 
-func (s *rssSampler) sample() {
+func (s *procSampler) sample() {
 	for _, pid := range childPIDs(s.parent) {
 		exe, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe")
 		if err != nil || filepath.Dir(exe) != s.binDir {
