@@ -30,6 +30,7 @@ func (b *bench) convergence(ctx context.Context) error {
 		wall := time.Duration((n+p-1)/p) * applyDelay
 		var ratios []float64
 		var gwTimes, floorTimes []time.Duration
+		example := "" // the request log of one account of the last round
 		for r := range b.o.rounds {
 			if err := mock.createAccounts(ctx, next, next+n); err != nil {
 				return err
@@ -49,6 +50,11 @@ func (b *bench) convergence(ctx context.Context) error {
 				}
 				took[k] = run.took
 			}
+			logs, err := mock.requests(ctx, next, next+1)
+			if err != nil {
+				return err
+			}
+			example = describeLog(firstID+next, logs[0])
 			writes, err := mock.writes(ctx, next, next+n)
 			if err != nil {
 				return err
@@ -67,8 +73,8 @@ func (b *bench) convergence(ctx context.Context) error {
 		b.res.add(figure{ID: fmt.Sprintf("converge.p%d", p), Item: 3, Unit: "×", Value: ptr(median(slices.Clone(ratios))), Samples: ratios,
 			Target: "<= 1.30", Max: ptr(1.3),
 			Title: fmt.Sprintf("apply of %d, %s delay, -parallelism=%d: time / %ds floor", n, applyDelay, p, int(wall.Seconds())),
-			Note: fmt.Sprintf("median %.1fs; the floor provider's apply of the same configuration took %.1fs",
-				medianDuration(gwTimes).Seconds(), medianDuration(floorTimes).Seconds())})
+			Note: fmt.Sprintf("median %.1fs; the floor provider's apply of the same configuration took %.1fs\n%s",
+				medianDuration(gwTimes).Seconds(), medianDuration(floorTimes).Seconds(), example)})
 	}
 	return nil
 }

@@ -84,10 +84,7 @@ func (b *bench) rateLimitsAndFaults(ctx context.Context) error {
 			}
 		}
 		if drew && example == "" {
-			example = fmt.Sprintf("account %d:", firstID+i)
-			for _, r := range log {
-				example += fmt.Sprintf(" +%.2fs %s %d;", r.Time.Sub(log[0].Time).Seconds(), r.Method, r.Status)
-			}
+			example = describeLog(firstID+i, log)
 		}
 	}
 	writes, err := mock.writes(ctx, 0, n)
@@ -158,4 +155,13 @@ func stateIDs(dir string) (map[int64]bool, error) {
 		}
 	}
 	return ids, nil
+}
+
+// describeLog is an account's request log on one line, times relative to its first call.
+func describeLog(id int, log []request) string {
+	out := fmt.Sprintf("account %d:", id)
+	for _, r := range log {
+		out += fmt.Sprintf(" +%.2fs %s %d;", r.Time.Sub(log[0].Time).Seconds(), r.Method, r.Status)
+	}
+	return out
 }
