@@ -28,7 +28,7 @@ func (b *bench) convergence(ctx context.Context) error {
 	next := 0 // accounts are used once: each apply starts from new-account settings
 	for _, p := range []int{10, 50} {
 		wall := time.Duration((n+p-1)/p) * applyDelay
-		var ratios []float64
+		var ratios, net []float64
 		var gwTimes, floorTimes []time.Duration
 		example := "" // the request log of one account of the last round
 		for r := range b.o.rounds {
@@ -67,6 +67,7 @@ func (b *bench) convergence(ctx context.Context) error {
 			next += n
 			gwTimes, floorTimes = append(gwTimes, took[kindGreenwaba]), append(floorTimes, took[kindFloor])
 			ratios = append(ratios, took[kindGreenwaba].Seconds()/wall.Seconds())
+			net = append(net, (took[kindGreenwaba]-took[kindFloor]).Seconds()/wall.Seconds())
 		}
 		b.res.timing(fmt.Sprintf("converge.greenwaba.p%d", p), medianDuration(gwTimes))
 		b.res.timing(fmt.Sprintf("converge.floor.p%d", p), medianDuration(floorTimes))
@@ -75,6 +76,8 @@ func (b *bench) convergence(ctx context.Context) error {
 			Title: fmt.Sprintf("apply of %d, %s delay, -parallelism=%d: time / %ds floor", n, applyDelay, p, int(wall.Seconds())),
 			Note: fmt.Sprintf("median %.1fs; the floor provider's apply of the same configuration took %.1fs\n%s",
 				medianDuration(gwTimes).Seconds(), medianDuration(floorTimes).Seconds(), example)})
+		b.res.add(figure{ID: fmt.Sprintf("converge.p%d.net", p), Item: 3, Unit: "×", Value: ptr(median(slices.Clone(net))), Samples: net,
+			Title: fmt.Sprintf("same, less the floor provider's apply (Terraform's share) / %ds", int(wall.Seconds()))})
 	}
 	return nil
 }
