@@ -78,9 +78,10 @@ func (floorResource) Delete(context.Context, resource.DeleteRequest, *resource.D
 
 // settleComputed sets the attributes only the provider knows: id from id_instance, and no write-only revision.
 func settleComputed(ctx context.Context, state *tfsdk.State) diag.Diagnostics {
-	var id types.Int64
+	var id types.Number // a whole number: the schema's validator has checked it
 	diags := state.GetAttribute(ctx, path.Root("id_instance"), &id)
-	diags.Append(state.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(id.ValueInt64(), 10))...)
+	n, _ := id.ValueBigFloat().Int64()
+	diags.Append(state.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(n, 10))...)
 	diags.Append(state.SetAttribute(ctx, path.Root("webhook_url_token_wo_revision"), types.Int64Null())...)
 	return diags
 }
