@@ -358,3 +358,58 @@ func (a *testAccount) writesWithTrail(n, slack int) resource.TestCheckFunc {
 		return fmt.Errorf("%w; calls:%s", err, b.String())
 	}
 }
+
+// TestAccReliability_faultsOutlastingRetriesSayWhatHappened: a fault that lasts longer than max_retries ends the
+// run with an error that names the call, the account, the answer and what to do; the texts are the ones the
+// failure-behaviour guide quotes.
+func TestAccReliability_faultsOutlastingRetriesSayWhatHappened(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		method string
+		fault  mockapi.Fault
+		want   string
+	}{
+		{"429", "setSettings", mockapi.Fault{Status: 429, RetryAfter: 1},
+			"GreenWaba setSettings for instance 1101000001 answered HTTP 429 Too Many Requests after 2 attempts: Too Many " +
+				"Requests. The provider keeps its own calls within GreenWaba's rate limits, so another client is calling " +
+				"this account too: make fewer concurrent calls to it, or retry later."},
+		{"503", "getSettings", mockapi.Fault{Status: 503},
+			"GreenWaba getSettings for instance 1101000001 answered HTTP 503 Service Unavailable after 2 attempts: " +
+				"Service Unavailable. GreenWaba is having trouble; retry later."},
+		{"500 on a write", "setSettings", mockapi.Fault{Status: 500},
+			"GreenWaba setSettings for instance 1101000001 answered HTTP 500 Internal Server Error after 1 attempt: " +
+				"Internal Server Error (the write may have been saved). GreenWaba is having trouble; retry later. The " +
+				"write may have been saved (each saved write reboots the account); the next plan shows what the account has."},
+		{"drop on a write", "setSettings", mockapi.Fault{Drop: true},
+			`/setSettings/***": EOF (the write may have been saved). Check api_url (or GREENWABA_API_URL) and the network. ` +
+				"The write may have been saved (each saved write reboots the account); the next plan shows what the account has."},
+		{"slow read", "getSettings", mockapi.Fault{DelayMs: 3000},
+			`/getSettings/***": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`},
+		{"400", "getSettings", mockapi.Fault{Status: 400},
+			"GreenWaba getSettings for instance 1101000001 answered HTTP 400 Bad Request: Bad Request"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			acc := newTestAccount(t, mockapi.Options{})
+			cfg := fmt.Sprintf(`
+provider "greenwaba" {
+  api_url            = %q
+  id_instance        = %d
+  api_token_instance = %q
+  request_timeout    = "2s"
+  max_retries        = 1
+}
+`, acc.baseURL, acc.id, acc.token) + matrixResource(hookURL, false)
+			f := c.fault
+			f.IDInstance, f.Method, f.Count = acc.id, c.method, 10
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{PreConfig: func() { addFault(t, acc.srv, f) }, Config: cfg,
+						ExpectError: regexp.MustCompile(`Cannot create the webhook settings(.|\n)*` + phrase(c.want).String())},
+					// With the fault gone, the next run converges with one saved write: the failed ones saved nothing.
+					{PreConfig: func() { acc.srv.ClearFaults() }, Config: cfg, Check: acc.truthful(1, 0)},
+				},
+			})
+		})
+	}
+}
