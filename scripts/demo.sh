@@ -6,6 +6,15 @@
 # failure, 130 when interrupted; the mock and the temporary directory are removed in every case.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# A script started in the background of a non-interactive shell (a tool's shell, `script`, a test
+# harness) gets SIGINT ignored, and bash cannot trap a signal ignored on entry: Ctrl-C, or kill -INT
+# to the process group, then stopped Terraform (which asks for SIGINT) but not the demo, which reported
+# "FAILED (exit code 1)". Start again with SIGINT at its default, where env can do that.
+if [ "$(trap -p INT)" = "trap -- '' SIGINT" ] && [ -z "${GREENWABA_DEMO_SIGINT_RESET:-}" ] &&
+	env --default-signal=INT true 2>/dev/null; then
+	GREENWABA_DEMO_SIGINT_RESET=1 exec env --default-signal=INT "$0" "$@"
+fi
 # shellcheck source=scripts/dev-overrides.sh
 source scripts/dev-overrides.sh
 
@@ -67,6 +76,28 @@ say() {
 	printf '\n%s[%d] %s%s\n' "$bold" "$step" "$*" "$plain"
 }
 
+# Terraform prints a 9-line warning about dev_overrides on every command. The first command shows
+# it; later ones drop it (a block from its title to "releases.", colours or not). The filter runs in
+# its own subshell and ignores Ctrl-C: it must read to the end while Terraform stops gracefully, or
+# Terraform would die writing to a closed pipe.
+overrides_warning_shown=
+without_overrides_warning() {
+	trap '' INT
+	if [ -z "$overrides_warning_shown" ]; then
+		cat
+		return
+	fi
+	awk '
+		{ plain = $0; gsub(/\033\[[0-9;]*m/, "", plain) }
+		skip == 1 { if (plain ~ /releases\.[[:space:]]*$/) skip = 2; next }
+		skip == 2 { skip = 0; if (plain ~ /^[[:space:]]*(╵)?[[:space:]]*$/) next }
+		held { held = 0; if (plain ~ /Provider development overrides are in effect/) { skip = 1; next } print last }
+		plain ~ /^[[:space:]]*(╷)?[[:space:]]*$/ { held = 1; last = $0; next }
+		{ print }
+		END { if (held) print last }
+	'
+}
+
 # tf runs terraform in the demo copy; -no-color goes after the (sub)command, where Terraform wants it.
 tf() {
 	local cmd=("$1") rc=0
@@ -75,7 +106,8 @@ tf() {
 		cmd+=("$1")
 		shift
 	fi
-	terraform -chdir="$work/demo" "${cmd[@]}" ${no_color[@]+"${no_color[@]}"} "$@" || rc=$?
+	terraform -chdir="$work/demo" "${cmd[@]}" ${no_color[@]+"${no_color[@]}"} "$@" | without_overrides_warning || rc=$?
+	overrides_warning_shown=1
 	check_interrupted
 	return "$rc"
 }
@@ -120,7 +152,8 @@ echo "GREENWABA_ID_INSTANCE and GREENWABA_API_TOKEN_INSTANCE from the environmen
 
 say "Pointing Terraform at the local build with dev_overrides in a temporary CLI configuration"
 cat "$TF_CLI_CONFIG_FILE"
-echo "Terraform warns \"Provider development overrides are in effect\" on every command below: expected here."
+echo "Terraform warns \"Provider development overrides are in effect\" on every command: expected here. The demo"
+echo "shows that warning once, at the first command below, and leaves it out after that."
 
 say "terraform apply: declaring how the account delivers its webhooks"
 tf apply -auto-approve -input=false
@@ -145,9 +178,12 @@ say "terraform apply: putting the account back as declared, then waiting until i
 tf apply -auto-approve -input=false
 
 say "terraform plan: nothing left to change (exit code 0), and the plan made no settings write"
-writes_before=$(ctl -fields settingsWrites GET "/mock/v1/instances/$ID")
+# Into files rather than $(...): a command substitution runs in a subshell, where the INT trap is not set.
+ctl -fields settingsWrites GET "/mock/v1/instances/$ID" >"$work/writes_before"
 tf plan -detailed-exitcode -input=false
-writes_after=$(ctl -fields settingsWrites GET "/mock/v1/instances/$ID")
+ctl -fields settingsWrites GET "/mock/v1/instances/$ID" >"$work/writes_after"
+read -r writes_before <"$work/writes_before"
+read -r writes_after <"$work/writes_after"
 echo "mock: $writes_after"
 if [ "$writes_before" != "$writes_after" ]; then
 	echo "a plan wrote settings: $writes_before before, $writes_after after" >&2

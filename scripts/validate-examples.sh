@@ -4,7 +4,9 @@
 #
 # The documentation examples (examples/{provider,resources,data-sources,ephemeral-resources}) are
 # shown one file at a time in docs/, so each .tf file is validated on its own. Any other directory
-# (examples/demo) is a root module and is validated as a whole.
+# (examples/demo) is a root module and is validated as a whole. examples/opentofu holds OpenTofu-only
+# configuration (Terraform rejects for_each in a provider block): its files are validated one at a time
+# with tofu, built by scripts/opentofu.sh on first use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/dev-overrides.sh
@@ -34,10 +36,10 @@ required_providers='terraform {
 }'
 
 n=0
-# validate_module NAME DIR copies DIR's *.tf files (or the single file NAME) into a scratch module.
+# validate_module CLI LABEL FILE... copies the FILEs into a scratch module and runs `CLI validate` there.
 validate_module() {
-	local label=$1
-	shift
+	local cli=$1 label=$2
+	shift 2
 	local dir=$work/modules/$n
 	n=$((n + 1))
 	mkdir -p "$dir"
@@ -45,7 +47,7 @@ validate_module() {
 	if ! grep -qs 'required_providers' "$dir"/*.tf; then
 		printf '%s\n' "$required_providers" >"$dir/zz_required_providers.tf"
 	fi
-	if out=$(terraform -chdir="$dir" validate -no-color 2>&1); then
+	if out=$("$cli" -chdir="$dir" validate -no-color 2>&1); then
 		echo "ok      $label"
 	else
 		echo "FAILED  $label"
@@ -57,16 +59,20 @@ validate_module() {
 shopt -s nullglob
 for kind in provider resources data-sources ephemeral-resources; do
 	while IFS= read -r -d '' file; do
-		validate_module "$file" "$file"
+		validate_module terraform "$file" "$file"
 	done < <(find "examples/$kind" -name '*.tf' -print0 2>/dev/null | sort -z)
 done
 for dir in examples/*/; do
 	case "$(basename "$dir")" in
-	provider | resources | data-sources | ephemeral-resources) continue ;;
+	provider | resources | data-sources | ephemeral-resources | opentofu) continue ;;
 	esac
 	files=("$dir"*.tf)
-	[ "${#files[@]}" -gt 0 ] && validate_module "$dir" "${files[@]}"
+	[ "${#files[@]}" -gt 0 ] && validate_module terraform "$dir" "${files[@]}"
 done
+tofu=$(scripts/opentofu.sh)
+while IFS= read -r -d '' file; do
+	validate_module "$tofu" "$file (OpenTofu)" "$file"
+done < <(find examples/opentofu -name '*.tf' -print0 2>/dev/null | sort -z)
 
 [ "$n" -gt 0 ] || { echo "no examples found" >&2; exit 1; }
 echo "$n example modules checked"

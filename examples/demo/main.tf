@@ -20,10 +20,12 @@ variable "read_queue" {
   default     = false
 }
 
-# How the account delivers its webhooks. An empty webhook_url keeps notifications in the
-# HTTP API queue, where greenwaba_notification reads them.
+# How the account delivers its webhooks: pushed to webhook_url. Nobody listens on this loopback
+# port in the demo, so each delivery fails and the notification stays queued, retried every
+# minute as GreenWaba does; greenwaba_notification below reads it from the queue meanwhile.
+# An empty webhook_url would keep notifications in the HTTP API queue only.
 resource "greenwaba_webhook_settings" "demo" {
-  webhook_url                  = ""
+  webhook_url                  = "http://127.0.0.1:9/greenwaba-webhooks"
   incoming_webhook             = true
   outgoing_webhook             = true
   outgoing_api_message_webhook = true

@@ -118,13 +118,18 @@ func (d *providerData) readInstanceTokens(ctx context.Context, m types.Map) diag
 	return diags
 }
 
-func (d *providerData) tokenIDs() []int64 {
+// tokenIDs lists the accounts of instance_tokens for the log, as logInt does.
+func (d *providerData) tokenIDs() []string {
 	ids := make([]int64, 0, len(d.tokens))
 	for id := range d.tokens {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	return ids
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = logInt(id)
+	}
+	return out
 }
 
 // isUnknown reports whether the provider attribute name was not known when the provider was configured.
@@ -142,21 +147,11 @@ func (d *providerData) DefaultIDInstance() types.Int64 {
 	return types.Int64Value(d.defaultID)
 }
 
-// CheckAccount reports, without calling the API, the error ClientFor would give for id; credentials that are
-// merely not known yet (plan time) are not an error.
-func (d *providerData) CheckAccount(id types.Int64) diag.Diagnostics {
-	if id.IsUnknown() {
-		return nil
-	}
-	_, diags := d.resolve(id, true)
-	return diags
-}
-
 // ClientFor returns the client for the account id (null means the provider's id_instance), and the account's
 // idInstance. Clients are cached per account. Missing credentials give an error naming the attribute and the
 // environment variable to set; provider attributes not known yet fail the call only when it needs them.
 func (d *providerData) ClientFor(id types.Int64) (*greenwaba.Client, int64, diag.Diagnostics) {
-	cred, diags := d.resolve(id, false)
+	cred, diags := d.resolve(id)
 	if diags.HasError() {
 		return nil, cred.id, diags
 	}
@@ -212,26 +207,24 @@ type credential struct {
 }
 
 // resolve finds the account and its token. A provider attribute that is not known yet (plan time) fails the
-// call only when the account or its token depend on it; with allowUnknown, it never does.
-func (d *providerData) resolve(id types.Int64, allowUnknown bool) (credential, diag.Diagnostics) {
+// call only when the account or its token depend on it.
+func (d *providerData) resolve(id types.Int64) (credential, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	cred := credential{id: id.ValueInt64()}
 	// notKnown is the answer when the call needs the provider attributes names.
 	notKnown := func(names ...string) (credential, diag.Diagnostics) {
-		if !allowUnknown {
-			verb, obj, subj, comes := "depends", "it", "it", "comes"
-			if len(names) > 1 {
-				verb, obj, subj, comes = "depend", "them", "they", "come"
-			}
-			diags.AddError("GreenWaba provider settings not known yet",
-				fmt.Sprintf("The provider's %s %s on values that are only known after apply, and calling "+
-					"GreenWaba%s needs %s, so it cannot be called yet. Set %s from values known at plan time "+
-					"(variables, environment variables), or apply first (-target) the resources %s %s from.",
-					joinNames(names), verb, forInstance(cred.id), obj, obj, subj, comes))
+		verb, obj, subj, comes := "depends", "it", "it", "comes"
+		if len(names) > 1 {
+			verb, obj, subj, comes = "depend", "them", "they", "come"
 		}
+		diags.AddError("GreenWaba provider settings not known yet",
+			fmt.Sprintf("The provider's %s %s on values that are only known after apply, and calling "+
+				"GreenWaba%s needs %s, so it cannot be called yet. Set %s from values known at plan time "+
+				"(variables, environment variables), or apply first (-target) the resources %s %s from.",
+				joinNames(names), verb, forInstance(cred.id), obj, obj, subj, comes))
 		return cred, diags
 	}
-	if d.isUnknown("api_url") && !allowUnknown {
+	if d.isUnknown("api_url") {
 		return notKnown("api_url")
 	}
 

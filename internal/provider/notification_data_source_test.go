@@ -276,20 +276,21 @@ output "heads" {
 	}
 }
 
-func TestAccNotificationDataSource_receiveTimeoutOutOfRangeFailsAtPlan(t *testing.T) {
+func TestAccNotificationDataSource_invalidNumbersFailAtPlanNamingAttributeAndValue(t *testing.T) {
 	m := newNotificationMock(t, mockapi.Options{})
 	m.enqueue(t, incomingMessageBody)
 
 	var steps []resource.TestStep
-	for _, v := range []int{4, 61} {
+	for arg, want := range map[string]string{
+		"receive_timeout = 4":            "Attribute receive_timeout value must be a whole number from 5 to 60, got 4.",
+		"receive_timeout = 61":           "Attribute receive_timeout value must be a whole number from 5 to 60, got 61.",
+		"receive_timeout = 5.5":          "Attribute receive_timeout value must be a whole number from 5 to 60, got 5.5.",
+		"id_instance     = 1101000001.5": "Attribute id_instance value must be a whole number of at least 1, got 1101000001.5.",
+	} {
 		steps = append(steps, resource.TestStep{
-			Config: m.config(fmt.Sprintf(`
-data "greenwaba_notification" "head" {
-  receive_timeout = %d
-}
-`, v)),
+			Config:      m.config(fmt.Sprintf("data \"greenwaba_notification\" \"head\" {\n  %s\n}\n", arg)),
 			PlanOnly:    true,
-			ExpectError: phrase(fmt.Sprintf("Attribute receive_timeout value must be between 5 and 60, got: %d", v)),
+			ExpectError: phrase(want),
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{

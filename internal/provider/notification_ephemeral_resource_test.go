@@ -27,7 +27,8 @@ const (
 		`"messageData":{"typeMessage":"textMessage","textMessageData":{"textMessage":"` + privateText + `"}}}`
 )
 
-var skipBelowEphemeral = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+// skipBelowEphemeral skips where the ephemeral resource cannot be tested: Terraform before 1.10, OpenTofu before 1.12.
+var skipBelowEphemeral = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0), skipOpenTofuBelow112{}}
 
 // echoHeadConfig reads the head with the ephemeral resource, with args in its block, and passes every result
 // to echo.head.
@@ -153,17 +154,20 @@ func TestAccNotificationEphemeralResource_emptyQueueIsNotFound(t *testing.T) {
 	})
 }
 
-func TestAccNotificationEphemeralResource_receiveTimeoutOutOfRangeFailsAtPlan(t *testing.T) {
+func TestAccNotificationEphemeralResource_invalidNumbersFailAtPlanNamingAttributeAndValue(t *testing.T) {
 	m := newNotificationMock(t, mockapi.Options{})
 	m.enqueue(t, privateMessage)
 
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   skipBelowEphemeral,
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithEcho,
-		Steps: []resource.TestStep{{
-			Config: m.config(`
+	var steps []resource.TestStep
+	for arg, want := range map[string]string{
+		"receive_timeout = 90":  "Attribute receive_timeout value must be a whole number from 5 to 60, got 90.",
+		"receive_timeout = 5.5": "Attribute receive_timeout value must be a whole number from 5 to 60, got 5.5.",
+		"id_instance = 1.5":     "Attribute id_instance value must be a whole number of at least 1, got 1.5.",
+	} {
+		steps = append(steps, resource.TestStep{
+			Config: m.config(fmt.Sprintf(`
 ephemeral "greenwaba_notification" "head" {
-  receive_timeout = 90
+  %s
 }
 
 provider "echo" {
@@ -171,10 +175,15 @@ provider "echo" {
 }
 
 resource "echo" "head" {}
-`),
+`, arg)),
 			PlanOnly:    true,
-			ExpectError: phrase("Attribute receive_timeout value must be between 5 and 60, got: 90"),
-		}},
+			ExpectError: phrase(want),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowEphemeral,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithEcho,
+		Steps:                    steps,
 	})
 	if n := m.requests(t, "receiveNotification"); n != 0 {
 		t.Errorf("the mock received %d receiveNotification requests, want 0", n)

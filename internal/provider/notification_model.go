@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	ephemeralschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/greenwaba"
+	"github.com/greenwaba/terraform-provider-greenwaba/internal/validators"
 )
 
 // The greenwaba_notification data source and ephemeral resource share this file: the model, the attribute
@@ -34,8 +35,8 @@ const (
 
 // notificationModel is the configuration and result of both greenwaba_notification objects.
 type notificationModel struct {
-	IDInstance     types.Int64 `tfsdk:"id_instance"`
-	ReceiveTimeout types.Int64 `tfsdk:"receive_timeout"`
+	IDInstance     types.Number `tfsdk:"id_instance"`
+	ReceiveTimeout types.Number `tfsdk:"receive_timeout"`
 	notificationHead
 }
 
@@ -129,20 +130,20 @@ func isJSONNull(raw json.RawMessage) bool {
 // types; the ephemeral resource converts them (toEphemeralAttributes), so the two cannot drift apart.
 func notificationAttributes() map[string]dsschema.Attribute {
 	return map[string]dsschema.Attribute{
-		"id_instance": dsschema.Int64Attribute{
+		"id_instance": dsschema.NumberAttribute{
 			MarkdownDescription: "The account (`idInstance`) whose queue is read. Defaults to the provider's " +
 				"`id_instance`. Its token comes from the provider's `instance_tokens` map, or from " +
 				"`api_token_instance` when it is the provider's own account.",
 			Optional:   true,
 			Computed:   true,
-			Validators: []validator.Int64{int64validator.AtLeast(1)},
+			Validators: []validator.Number{validators.WholeNumber(1, math.MaxInt64)},
 		},
-		"receive_timeout": dsschema.Int64Attribute{
+		"receive_timeout": dsschema.NumberAttribute{
 			MarkdownDescription: fmt.Sprintf("How long, in seconds, a read waits on an empty queue before it reports "+
 				"`found = false`: from %d to %d, %d when not set.", receiveTimeoutMin, receiveTimeoutMax, receiveTimeoutDefault),
 			Optional:   true,
 			Computed:   true,
-			Validators: []validator.Int64{int64validator.Between(receiveTimeoutMin, receiveTimeoutMax)},
+			Validators: []validator.Number{validators.WholeNumber(receiveTimeoutMin, receiveTimeoutMax)},
 		},
 		"found": dsschema.BoolAttribute{
 			MarkdownDescription: "Whether the queue held a notification. When false, every other result is null.",
@@ -194,6 +195,8 @@ func toEphemeralAttributes(attrs map[string]dsschema.Attribute) map[string]ephem
 			out[name] = ephemeralschema.BoolAttribute(a)
 		case dsschema.Int64Attribute:
 			out[name] = ephemeralschema.Int64Attribute(a)
+		case dsschema.NumberAttribute:
+			out[name] = ephemeralschema.NumberAttribute(a)
 		case dsschema.StringAttribute:
 			out[name] = ephemeralschema.StringAttribute(a)
 		}
@@ -226,17 +229,17 @@ func (m *notificationModel) readHead(ctx context.Context, data *providerData) di
 		return diags
 	}
 
-	client, idInstance, clientDiags := data.ClientFor(m.IDInstance)
+	client, idInstance, clientDiags := data.ClientFor(int64Of(m.IDInstance))
 	diags.Append(clientDiags...)
 	if diags.HasError() {
 		return diags
 	}
-	m.IDInstance = types.Int64Value(idInstance)
+	m.IDInstance = numberOf(types.Int64Value(idInstance))
 
 	if m.ReceiveTimeout.IsNull() {
-		m.ReceiveTimeout = types.Int64Value(receiveTimeoutDefault)
+		m.ReceiveTimeout = numberOf(types.Int64Value(receiveTimeoutDefault))
 	}
-	timeout := time.Duration(m.ReceiveTimeout.ValueInt64()) * time.Second
+	timeout := time.Duration(int64Of(m.ReceiveTimeout).ValueInt64()) * time.Second
 
 	n, err := client.ReceiveNotification(ctx, timeout)
 	if err != nil {
@@ -248,13 +251,13 @@ func (m *notificationModel) readHead(ctx context.Context, data *providerData) di
 		return diags
 	}
 	if n == nil {
-		tflog.Debug(ctx, "The notification queue is empty", map[string]any{"id_instance": idInstance})
+		tflog.Debug(ctx, "The notification queue is empty", map[string]any{"id_instance": logInt(idInstance)})
 		m.notificationHead = emptyHead()
 		return diags
 	}
 	// Only the receipt id: the body holds phone numbers and message text.
 	tflog.Debug(ctx, "Read the head of the notification queue", map[string]any{
-		"id_instance": idInstance, "receipt_id": n.ReceiptID,
+		"id_instance": logInt(idInstance), "receipt_id": logInt(n.ReceiptID),
 	})
 
 	head, skipped, err := decodeNotification(n.ReceiptID, n.Body)

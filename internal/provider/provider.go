@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"time"
@@ -56,7 +57,7 @@ type greenwabaProvider struct {
 
 type providerModel struct {
 	APIURL           types.String `tfsdk:"api_url"`
-	IDInstance       types.Int64  `tfsdk:"id_instance"`
+	IDInstance       types.Number `tfsdk:"id_instance"`
 	APITokenInstance types.String `tfsdk:"api_token_instance"`
 	InstanceTokens   types.Map    `tfsdk:"instance_tokens"`
 	RequestTimeout   types.String `tfsdk:"request_timeout"`
@@ -83,11 +84,11 @@ func (p *greenwabaProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Optional:   true,
 				Validators: []validator.String{validators.APIURL()},
 			},
-			"id_instance": schema.Int64Attribute{
+			"id_instance": schema.NumberAttribute{
 				MarkdownDescription: "The default account (`idInstance`), used by every resource and data source " +
 					"that does not set its own `id_instance`. Defaults to the `" + envIDInstance + "` environment variable.",
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
+				Validators: []validator.Number{validators.WholeNumber(1, math.MaxInt64)},
 			},
 			"api_token_instance": schema.StringAttribute{
 				MarkdownDescription: "API token (`apiTokenInstance`) of the account in `id_instance`. Defaults to " +
@@ -166,7 +167,7 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 	case cfg.IDInstance.IsUnknown():
 		data.unknown = append(data.unknown, "id_instance")
 	case !cfg.IDInstance.IsNull():
-		data.defaultID = cfg.IDInstance.ValueInt64()
+		data.defaultID = int64Of(cfg.IDInstance).ValueInt64()
 	default:
 		if s := os.Getenv(envIDInstance); s != "" {
 			id, err := parseIDInstance(s)
@@ -210,7 +211,7 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 	data.httpClient = cleanhttp.DefaultPooledClient()
 	tflog.Debug(ctx, "Configured the GreenWaba provider", map[string]any{
 		"api_url":             data.apiURL,
-		"id_instance":         data.defaultID,
+		"id_instance":         logInt(data.defaultID),
 		"instance_tokens_for": data.tokenIDs(),
 		"request_timeout":     data.requestTimeout.String(),
 		"max_retries":         data.retry.MaxRetries,

@@ -34,9 +34,6 @@ import (
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi/mocktest"
 )
 
-// providerAddress is the provider's source address, as main.go serves it.
-const providerAddress = "registry.terraform.io/greenwaba/greenwaba"
-
 // testRetry keeps retry backoff short in tests; the policy is otherwise the client's default.
 var testRetry = greenwaba.RetryPolicy{MinWait: 100 * time.Millisecond, MaxWait: time.Second}
 
@@ -86,13 +83,7 @@ terraform {
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		var err error
-		if bin, err = exec.LookPath("terraform"); err != nil {
-			t.Fatal("no terraform binary: put one on PATH or set TF_ACC_TERRAFORM_PATH")
-		}
-	}
+	bin := testCLIPath(t)
 
 	server, err := testProviderServer()
 	if err != nil {
@@ -147,6 +138,81 @@ func (c *terraformCLI) run(args ...string) string {
 		c.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return string(out)
+}
+
+// writeConfig replaces the root module with hcl (and the provider's required_providers).
+func (c *terraformCLI) writeConfig(hcl string) {
+	c.t.Helper()
+	hcl = `
+terraform {
+  required_providers {
+    greenwaba = { source = "greenwaba/greenwaba" }
+  }
+}
+` + hcl
+	if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(hcl), 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// stateInstance is one resource instance in a terraform.tfstate file.
+type stateInstance struct {
+	Attributes map[string]any `json:"attributes"`
+	Private    []byte         `json:"private,omitempty"` // base64 in the file
+}
+
+// editState changes the local state as a state written by an older provider could look: edit gets the
+// instance of the configuration's only resource and may change it.
+func (c *terraformCLI) editState(edit func(inst *stateInstance)) {
+	c.t.Helper()
+	file := filepath.Join(c.dir, "terraform.tfstate")
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	var state map[string]any
+	if err := json.Unmarshal(raw, &state); err != nil {
+		c.t.Fatal(err)
+	}
+	resources, _ := state["resources"].([]any)
+	if len(resources) != 1 {
+		c.t.Fatalf("the state holds %d resources, want 1", len(resources))
+	}
+	res, _ := resources[0].(map[string]any)
+	instances, _ := res["instances"].([]any)
+	if len(instances) != 1 {
+		c.t.Fatalf("the resource has %d instances, want 1", len(instances))
+	}
+	var inst stateInstance
+	if err := remarshal(instances[0], &inst); err != nil {
+		c.t.Fatal(err)
+	}
+	edit(&inst)
+	var edited map[string]any
+	if err := remarshal(instances[0], &edited); err != nil {
+		c.t.Fatal(err)
+	}
+	edited["attributes"] = inst.Attributes
+	delete(edited, "private")
+	if inst.Private != nil {
+		edited["private"] = inst.Private
+	}
+	instances[0] = edited
+	if raw, err = json.MarshalIndent(state, "", "  "); err != nil {
+		c.t.Fatal(err)
+	}
+	if err := os.WriteFile(file, raw, 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// remarshal copies v into out through JSON.
+func remarshal(v, out any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, out)
 }
 
 // newTestMock starts a mock GreenWaba API with no accounts, stopped when the test ends.
@@ -254,7 +320,6 @@ provider "greenwaba" {
 
 resource "greenwaba_webhook_settings" "this" {}
 `, baseURL),
-				PlanOnly:    true,
 				ExpectError: phrase("No API token for GreenWaba instance 1101000903: set api_token_instance on the provider (or the GREENWABA_API_TOKEN_INSTANCE environment variable)"),
 			},
 			{
@@ -269,7 +334,6 @@ resource "greenwaba_webhook_settings" "this" {
   id_instance = 1101000904
 }
 `, baseURL),
-				PlanOnly:    true,
 				ExpectError: phrase(`No API token for GreenWaba instance 1101000904: add "1101000904" to the provider's instance_tokens (or the GREENWABA_INSTANCE_TOKENS environment variable)`),
 			},
 		},
@@ -320,6 +384,7 @@ func TestAccProvider_invalidSettingsFailAtPlan(t *testing.T) {
 		// The client's rule (greenwaba.ParseAPIURL): a query would end up after the token in every request.
 		{"api_url query", `api_url = "https://api.example.test/?x=1"`, regexp.MustCompile(`(?s)api_url.*it has a query`)},
 		{"id_instance", `id_instance = 0`, regexp.MustCompile(`(?s)id_instance.*at least 1`)},
+		{"id_instance fraction", `id_instance = 1101000905.5`, phrase("Attribute id_instance value must be a whole number of at least 1, got 1101000905.5")},
 		{"request_timeout format", `request_timeout = "soon"`, regexp.MustCompile(`(?s)request_timeout.*duration`)},
 		{"request_timeout too short", `request_timeout = "10ms"`, regexp.MustCompile(`(?s)request_timeout.*at least 1s`)},
 		{"max_retries", `max_retries = -1`, regexp.MustCompile(`(?s)max_retries.*at least 0`)},
@@ -514,7 +579,7 @@ func TestResolveAccount(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cred, diags := data.resolve(tc.id, false)
+			cred, diags := data.resolve(tc.id)
 			if cred.id != tc.wantID || cred.token != tc.wantToken || cred.source != tc.wantSource {
 				t.Errorf("resolve = %d, %q, %q; want %d, %q, %q", cred.id, cred.token, cred.source, tc.wantID, tc.wantToken, tc.wantSource)
 			}
@@ -525,16 +590,16 @@ func TestResolveAccount(t *testing.T) {
 	}
 
 	onlyDefault := &providerData{defaultID: 1101000001, tokens: map[int64]string{}}
-	if _, diags := onlyDefault.resolve(types.Int64Null(), false); !strings.Contains(diagsText(diags), "set api_token_instance on the provider (or the GREENWABA_API_TOKEN_INSTANCE environment variable)") {
+	if _, diags := onlyDefault.resolve(types.Int64Null()); !strings.Contains(diagsText(diags), "set api_token_instance on the provider (or the GREENWABA_API_TOKEN_INSTANCE environment variable)") {
 		t.Errorf("missing default token: %q", diagsText(diags))
 	}
 	// The provider's own token comes from api_token_instance or its variable.
 	onlyDefault.defaultToken = "default-token"
-	if cred, diags := onlyDefault.resolve(types.Int64Null(), false); diags.HasError() || cred.token != "default-token" || cred.source != "api_token_instance (or GREENWABA_API_TOKEN_INSTANCE)" {
+	if cred, diags := onlyDefault.resolve(types.Int64Null()); diags.HasError() || cred.token != "default-token" || cred.source != "api_token_instance (or GREENWABA_API_TOKEN_INSTANCE)" {
 		t.Errorf("default token: %+v, %q", cred, diagsText(diags))
 	}
 	fromEnv := &providerData{tokens: map[int64]string{1101000002: "fleet-token"}, tokensFromEnv: true}
-	if cred, _ := fromEnv.resolve(types.Int64Value(1101000002), false); cred.source != `GREENWABA_INSTANCE_TOKENS["1101000002"]` {
+	if cred, _ := fromEnv.resolve(types.Int64Value(1101000002)); cred.source != `GREENWABA_INSTANCE_TOKENS["1101000002"]` {
 		t.Errorf("a token from the environment variable has source %q", cred.source)
 	}
 }
@@ -576,13 +641,9 @@ func TestResolveAccount_unknownProviderAttributesFailOnlyCallsThatNeedThem(t *te
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			d := known(tc.unknown...)
-			_, diags := d.resolve(tc.id, false)
+			_, diags := d.resolve(tc.id)
 			if got := diagsText(diags); (tc.wantErr == "") != !diags.HasError() || !strings.Contains(got, tc.wantErr) {
 				t.Errorf("resolve: %q, want an error containing %q", got, tc.wantErr)
-			}
-			// At plan time (CheckAccount) a value that is merely not known yet is never an error.
-			if diags := d.CheckAccount(tc.id); diags.HasError() {
-				t.Errorf("CheckAccount: %q", diagsText(diags))
 			}
 		})
 	}

@@ -2,18 +2,13 @@ package provider
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -45,11 +40,11 @@ const (
 
 	// maxWebhookURLTokenLength is the longest token GreenWaba accepts, in bytes (D6).
 	maxWebhookURLTokenLength = 1024
-
-	// privateTokenKey is the private-state key of the write-only token's fingerprint.
-	privateTokenKey = "webhook_url_token_wo"
-	// fingerprintSaltBytes is the length of the random salt of each resource's token fingerprint.
-	fingerprintSaltBytes = 32
+	// maxWebhookURLLength is the longest webhook_url, in bytes, chosen so that a setSettings body always fits
+	// GreenWaba's 64 KiB limit (D6): JSON may escape a byte as 6 (\u003c), so the URL takes at most 48 KiB,
+	// the longest token 6 KiB and the rest well under 1 KiB. It is also the request-line limit of common web
+	// servers, beyond which deliveries would fail anyway.
+	maxWebhookURLLength = 8192
 
 	// importWriteOnlySuffix ends the import ID of an account whose configuration uses webhook_url_token_wo.
 	importWriteOnlySuffix = ":write-only"
@@ -67,7 +62,7 @@ type webhookSettingsResource struct {
 
 type webhookSettingsModel struct {
 	ID                        types.String   `tfsdk:"id"`
-	IDInstance                types.Int64    `tfsdk:"id_instance"`
+	IDInstance                types.Number   `tfsdk:"id_instance"`
 	WebhookURL                types.String   `tfsdk:"webhook_url"`
 	WebhookURLToken           types.String   `tfsdk:"webhook_url_token"`
 	WebhookURLTokenWO         types.String   `tfsdk:"webhook_url_token_wo"`
@@ -128,23 +123,31 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"id_instance": schema.Int64Attribute{
+			"id_instance": schema.NumberAttribute{
 				MarkdownDescription: "The account (`idInstance`) whose settings this resource manages. Defaults to " +
 					"the provider's `id_instance`; set it to manage several accounts from one provider " +
 					"configuration, whose `instance_tokens` must then hold the account's token. Changing it " +
 					"replaces the resource: the old account gets the defaults back.",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
+				Validators: []validator.Number{validators.WholeNumber(1, math.MaxInt64)},
 			},
 			"webhook_url": schema.StringAttribute{
 				MarkdownDescription: "Where GreenWaba POSTs notifications: an absolute `http://` or `https://` " +
-					"URL. `\"\"` (the default) switches push delivery off; notifications then wait in the HTTP API " +
-					"queue (see the `greenwaba_notification` data source).",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(""),
-				Validators: []validator.String{validators.HTTPURLOrEmpty()},
+					"URL of at most " + strconv.Itoa(maxWebhookURLLength) + " bytes, a length with which GreenWaba's " +
+					"request size limit always fits the URL and the longest token. `\"\"` (the default) switches push " +
+					"delivery off; notifications then wait in the HTTP API queue (see the `greenwaba_notification` " +
+					"data source). Credentials in the URL (`https://user:password@host/`) get a warning: the URL is " +
+					"shown in plans and stored in the state, so put a secret in `webhook_url_token` or " +
+					"`webhook_url_token_wo` instead.",
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(""),
+				Validators: []validator.String{
+					validators.HTTPURLOrEmpty(),
+					stringvalidator.LengthAtMost(maxWebhookURLLength),
+					validators.NoURLCredentials("webhook_url_token or webhook_url_token_wo"),
+				},
 			},
 			"webhook_url_token": schema.StringAttribute{
 				MarkdownDescription: "The token GreenWaba sends with each webhook call (`Authorization: Bearer " +
@@ -157,14 +160,15 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 				Sensitive: true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtMost(maxWebhookURLTokenLength),
+					validators.NoControlCharacters(),
 					stringvalidator.ConflictsWith(path.MatchRoot("webhook_url_token_wo")),
 				},
 			},
 			"webhook_url_token_wo": schema.StringAttribute{
 				MarkdownDescription: "Write-only form of `webhook_url_token` (Terraform 1.11 and later): the token is " +
 					"sent to GreenWaba but never stored in the plan or the state, and it may come from an ephemeral " +
-					"value. The provider keeps a salted fingerprint of the account's token (HMAC-SHA256 keyed with a " +
-					"random 32-byte salt made for this resource) in the resource's private state, so a new value here, or a " +
+					"value. The provider keeps a fingerprint of the account's token (Argon2id with a random salt made for " +
+					"this resource; see Secrets and state) in the resource's private state, so a new value here, or a " +
 					"change of the token in the console, is planned as an update (`webhook_url_token_wo_revision` " +
 					"goes up) without bumping anything. Once in use, moving back to `webhook_url_token` is refused, " +
 					"because it would put the token in the state. Import with the ID `<idInstance>" +
@@ -174,6 +178,7 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 				WriteOnly: true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtMost(maxWebhookURLTokenLength),
+					validators.NoControlCharacters(),
 					stringvalidator.ConflictsWith(path.MatchRoot("webhook_url_token")),
 				},
 			},
@@ -202,7 +207,7 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 				"always sends some statuses, such as `failed`."),
 			"outgoing_api_message_webhook": switchAttribute("Notify messages sent through the API " +
 				"(`outgoingAPIMessageWebhook`)."),
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
+			"timeouts": positiveTimeouts(ctx, timeouts.Opts{
 				Create: true, Read: true, Update: true, Delete: true,
 				CreateDescription: "How long create may take, writing and waiting for GreenWaba to apply the " +
 					"settings, as a duration such as `\"10m\"`. Defaults to `\"6m\"`.",
@@ -212,6 +217,35 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 			}),
 		},
 	}
+}
+
+// positiveTimeouts is the timeouts attribute with every duration required to be positive: zero or less
+// would fail every operation it bounds. PositiveDuration also checks the format, so it replaces the module's
+// validator rather than adding a second message for the same typo.
+func positiveTimeouts(ctx context.Context, opts timeouts.Opts) schema.Attribute {
+	attr := timeouts.Attributes(ctx, opts)
+	block, ok := attr.(schema.SingleNestedAttribute)
+	if !ok {
+		return attr
+	}
+	for name, a := range block.Attributes {
+		if s, ok := a.(schema.StringAttribute); ok {
+			s.Validators = []validator.String{validators.PositiveDuration()}
+			block.Attributes[name] = s
+		}
+	}
+	return block
+}
+
+// operationTimeout is the timeout of one operation (get is such as timeouts.Value.Read), def when unset. A
+// value that is not positive, stored before plans rejected it, also gives def: failing every refresh for it
+// would leave no way to repair it by changing the configuration.
+func operationTimeout(ctx context.Context, v timeouts.Value, get timeoutFunc, def time.Duration) (time.Duration, diag.Diagnostics) {
+	d, diags := get(v, ctx, def)
+	if d <= 0 {
+		d = def
+	}
+	return d, diags
 }
 
 // switchAttribute is a notification switch: a bool that is off on a new account, and so by default.
@@ -246,7 +280,7 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 
 	if config.IDInstance.IsNull() {
-		plan.IDInstance = r.data.DefaultIDInstance()
+		plan.IDInstance = numberOf(r.data.DefaultIDInstance())
 		if plan.IDInstance.IsUnknown() && state != nil {
 			// The provider's id_instance is not known yet; keep the account rather than plan a replacement.
 			plan.IDInstance = state.IDInstance
@@ -258,12 +292,11 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 			return
 		}
 	}
-	resp.Diagnostics.Append(r.data.CheckAccount(plan.IDInstance)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	// The account's credentials are not checked here: a plan calls no API, and a resource that is not in the
+	// state yet must not block plans and destroys of the rest (apply -target, an id_instance unknown at
+	// plan). Create says what is missing.
 	if !plan.IDInstance.IsUnknown() {
-		plan.ID = types.StringValue(strconv.FormatInt(plan.IDInstance.ValueInt64(), 10))
+		plan.ID = types.StringValue(strconv.FormatInt(int64Of(plan.IDInstance).ValueInt64(), 10))
 	}
 	if state != nil && !plan.IDInstance.Equal(state.IDInstance) {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id_instance"))
@@ -290,17 +323,6 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// privateGetter reads private state; the framework's type for it is internal.
-type privateGetter interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-
-// privateState reads and writes private state.
-type privateState interface {
-	privateGetter
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
 // planRevision returns the revision to plan in write-only mode: the prior one when the configured token is
 // the one the account had at the last refresh and the version did not change, else the next one.
 func planRevision(ctx context.Context, private privateGetter, state, plan, config *webhookSettingsModel) (types.Int64, diag.Diagnostics) {
@@ -317,79 +339,6 @@ func planRevision(ctx context.Context, private privateGetter, state, plan, confi
 		return next, diags
 	}
 	return state.WebhookURLTokenWORevision, diags
-}
-
-// fingerprintRecord is the private-state value under privateTokenKey: an HMAC-SHA256 of the account's token
-// keyed with a random salt that the resource makes once and keeps, so that a fingerprint cannot be looked up
-// in a precomputed table nor compared with another resource's.
-type fingerprintRecord struct {
-	Salt       string `json:"salt"`                  // hex
-	HMACSHA256 string `json:"hmac_sha256,omitempty"` // hex; none outside write-only mode
-}
-
-// salt is the record's salt, or nil when it has none of the right length (a record from before salts).
-func (rec fingerprintRecord) salt() []byte {
-	salt, err := hex.DecodeString(rec.Salt)
-	if err != nil || len(salt) != fingerprintSaltBytes {
-		return nil
-	}
-	return salt
-}
-
-// matches reports whether the record is the fingerprint of token.
-func (rec fingerprintRecord) matches(token string) bool {
-	salt := rec.salt()
-	return salt != nil && rec.HMACSHA256 != "" &&
-		hmac.Equal([]byte(rec.HMACSHA256), []byte(tokenFingerprint(salt, token)))
-}
-
-// tokenFingerprint is the hex HMAC-SHA256 of token keyed with salt.
-func tokenFingerprint(salt []byte, token string) string {
-	mac := hmac.New(sha256.New, salt)
-	mac.Write([]byte(token))
-	return hex.EncodeToString(mac.Sum(nil))
-}
-
-// readFingerprint returns the record in private state; an absent or unreadable one is empty, which matches
-// no token, so the token is sent again.
-func readFingerprint(ctx context.Context, private privateGetter) (fingerprintRecord, diag.Diagnostics) {
-	var rec fingerprintRecord
-	raw, diags := private.GetKey(ctx, privateTokenKey)
-	if diags.HasError() || len(raw) == 0 || json.Unmarshal(raw, &rec) != nil {
-		return fingerprintRecord{}, diags
-	}
-	return rec, diags
-}
-
-// storeFingerprint records the fingerprint of the account's token in write-only mode and forgets it
-// otherwise. The resource's salt is made on first use and kept from then on.
-func storeFingerprint(ctx context.Context, private privateState, writeOnly bool, token string) diag.Diagnostics {
-	rec, diags := readFingerprint(ctx, private)
-	if diags.HasError() {
-		return diags
-	}
-	salt := rec.salt()
-	switch {
-	case !writeOnly && salt == nil:
-		return private.SetKey(ctx, privateTokenKey, nil)
-	case !writeOnly:
-		rec = fingerprintRecord{Salt: rec.Salt}
-	default:
-		if salt == nil {
-			salt = make([]byte, fingerprintSaltBytes)
-			if _, err := rand.Read(salt); err != nil {
-				diags.AddError("Cannot record the webhook token fingerprint", "Reading random bytes for its salt: "+err.Error())
-				return diags
-			}
-		}
-		rec = fingerprintRecord{Salt: hex.EncodeToString(salt), HMACSHA256: tokenFingerprint(salt, token)}
-	}
-	raw, err := json.Marshal(rec)
-	if err != nil {
-		diags.AddError("Cannot record the webhook token fingerprint", err.Error())
-		return diags
-	}
-	return private.SetKey(ctx, privateTokenKey, raw)
 }
 
 // desiredToken is the token to send: the write-only value when in use, else the planned plain one, with
@@ -436,15 +385,15 @@ func (r *webhookSettingsResource) apply(ctx context.Context, op string, planned 
 	if diags.HasError() {
 		return diags
 	}
-	timeoutOf, resend := plan.Timeouts.Create, false
+	timeoutOf, resend := timeouts.Value.Create, false
 	if prior != nil {
-		timeoutOf = plan.Timeouts.Update
+		timeoutOf = timeouts.Value.Update
 		// A new webhook_url_token_wo_version asks for the token to be sent even if the account has it.
 		resend = plan.writeOnly() && prior.writeOnly() && !plan.WebhookURLTokenWOVersion.Equal(prior.WebhookURLTokenWOVersion)
 	}
-	timeout, d := timeoutOf(ctx, defaultApplyTimeout)
+	timeout, d := operationTimeout(ctx, plan.Timeouts, timeoutOf, defaultApplyTimeout)
 	diags.Append(d...)
-	client, id, d := r.client(plan.IDInstance)
+	client, id, d := r.client(int64Of(plan.IDInstance))
 	diags.Append(d...)
 	if diags.HasError() {
 		return diags
@@ -458,7 +407,7 @@ func (r *webhookSettingsResource) apply(ctx context.Context, op string, planned 
 		diags.Append(r.data.applyErrorDiag(err, op, id, timeout))
 		return diags
 	}
-	plan.IDInstance = types.Int64Value(id)
+	plan.IDInstance = numberOf(types.Int64Value(id))
 	plan.ID = types.StringValue(strconv.FormatInt(id, 10))
 	diags.Append(storeFingerprint(ctx, private, plan.writeOnly(), token)...)
 	diags.Append(newState.Set(ctx, &plan)...)
@@ -486,7 +435,7 @@ func (r *webhookSettingsResource) Read(ctx context.Context, req resource.ReadReq
 			}
 
 			state.ID = types.StringValue(strconv.FormatInt(id, 10))
-			state.IDInstance = types.Int64Value(id)
+			state.IDInstance = numberOf(types.Int64Value(id))
 			state.WebhookURL = types.StringValue(live.WebhookURL)
 			state.IncomingWebhook = types.BoolValue(live.IncomingWebhook)
 			state.OutgoingWebhook = types.BoolValue(live.OutgoingWebhook)
@@ -530,9 +479,9 @@ func (r *webhookSettingsResource) withAccount(ctx context.Context, prior tfsdk.S
 	if diags.HasError() {
 		return diags
 	}
-	timeout, d := opTimeout(state.Timeouts, ctx, def)
+	timeout, d := operationTimeout(ctx, state.Timeouts, opTimeout, def)
 	diags.Append(d...)
-	client, id, d := r.client(state.IDInstance)
+	client, id, d := r.client(int64Of(state.IDInstance))
 	diags.Append(d...)
 	if diags.HasError() {
 		return diags
@@ -595,11 +544,11 @@ func converge(ctx context.Context, client *greenwaba.Client, want greenwaba.Sett
 	}
 	changed := want.Diff(live)
 	if len(changed) == 0 && !resend {
-		tflog.Debug(ctx, "GreenWaba settings already as planned; nothing written", map[string]any{"id_instance": client.IDInstance()})
+		tflog.Debug(ctx, "GreenWaba settings already as planned; nothing written", map[string]any{"id_instance": logInt(client.IDInstance())})
 		return nil
 	}
 	tflog.Info(ctx, "Writing GreenWaba settings", map[string]any{
-		"id_instance": client.IDInstance(), "differing": changed, "resend_token": resend,
+		"id_instance": logInt(client.IDInstance()), "differing": changed, "resend_token": resend,
 	})
 	if err := client.SetSettings(ctx, want); err != nil {
 		return err

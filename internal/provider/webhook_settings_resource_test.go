@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -959,9 +960,15 @@ func TestAccWebhookSettings_invalidArgumentsFailAtPlan(t *testing.T) {
 		{`webhook_url_token = "a"
   webhook_url_token_wo = "b"`, regexp.MustCompile(`(?s)webhook_url_token.*webhook_url_token_wo`)},
 		{`webhook_url_token_wo_version = "1"`, regexp.MustCompile(`(?s)webhook_url_token_wo_version.*webhook_url_token_wo`)},
-		{`id_instance = 0`, regexp.MustCompile(`(?s)id_instance.*at least 1`)},
-		// The timeouts module's own validator does not name the attribute; it quotes the value.
-		{`timeouts = { create = "soon" }`, regexp.MustCompile(`(?s)Invalid Attribute Value Time Duration.*"soon"`)},
+		{`id_instance = 0`, phrase("Attribute id_instance value must be a whole number of at least 1, got 0.")},
+		{`id_instance = 1101000001.5`, phrase("Attribute id_instance value must be a whole number of at least 1, got 1101000001.5.")},
+		// Control characters: named by code point and position, the (secret) value never quoted.
+		{`webhook_url_token = "abc\r\nX-Evil: 1"`, phrase("Attribute webhook_url_token value must not contain control characters such as CR, LF or tab: it has U+000D at byte 3.")},
+		{`webhook_url_token_wo = "abc\tdef"`, phrase("Attribute webhook_url_token_wo value must not contain control characters such as CR, LF or tab: it has U+0009 at byte 3.")},
+		{fmt.Sprintf(`webhook_url = "https://hooks.example.test/%s"`, strings.Repeat("a", 100_000)), phrase("Attribute webhook_url string length must be at most 8192, got: 100027")},
+		{`timeouts = { create = "soon" }`, regexp.MustCompile(`(?s)timeouts.create.*positive duration.*"soon"`)},
+		{`timeouts = { read = "0s" }`, regexp.MustCompile(`(?s)timeouts.read.*positive duration.*"0s"`)},
+		{`timeouts = { delete = "-1m" }`, regexp.MustCompile(`(?s)timeouts.delete.*positive duration.*"-1m"`)},
 	}
 	steps := make([]resource.TestStep, 0, len(cases))
 	for _, tc := range cases {
@@ -1293,93 +1300,6 @@ func TestWebhookSettingsRead_deletedAccountWarns(t *testing.T) {
 	}
 }
 
-// fakePrivate is private state in memory.
-type fakePrivate map[string][]byte
-
-func (p fakePrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
-	return p[key], nil
-}
-func (p fakePrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
-	if len(value) == 0 {
-		delete(p, key)
-	} else {
-		p[key] = value
-	}
-	return nil
-}
-
-// record is the fingerprint record p holds; the test fails when it holds none.
-func (p fakePrivate) record(t *testing.T) fingerprintRecord {
-	t.Helper()
-	var rec fingerprintRecord
-	if err := json.Unmarshal(p[privateTokenKey], &rec); err != nil {
-		t.Fatalf("no fingerprint record in private state: %v", err)
-	}
-	return rec
-}
-
-func storeOrFail(t *testing.T, p fakePrivate, writeOnly bool, token string) fingerprintRecord {
-	t.Helper()
-	if diags := storeFingerprint(context.Background(), p, writeOnly, token); diags.HasError() {
-		t.Fatal(diagsText(diags))
-	}
-	return p.record(t)
-}
-
-func TestStoreFingerprint_saltIsRandomPerResourceAndKept(t *testing.T) {
-	first, second := fakePrivate{}, fakePrivate{}
-	a := storeOrFail(t, first, true, "secret-token")
-	b := storeOrFail(t, second, true, "secret-token")
-
-	if salt := a.salt(); len(salt) != 32 {
-		t.Fatalf("salt %q is not 32 bytes in hex", a.Salt)
-	}
-	if a.Salt == b.Salt || a.HMACSHA256 == b.HMACSHA256 {
-		t.Error("two resources with the same token share a salt or a fingerprint: it can be looked up across resources")
-	}
-	if !a.matches("secret-token") || a.matches("secret-tokeN") || a.matches("") {
-		t.Error("the fingerprint does not tell the token from others")
-	}
-	if raw := string(first[privateTokenKey]); strings.Contains(raw, "secret-token") || len(a.HMACSHA256) != 64 {
-		t.Errorf("record %s holds the token or no hex SHA-256", raw)
-	}
-
-	again := storeOrFail(t, first, true, "rolled-token")
-	if again.Salt != a.Salt {
-		t.Error("storing a new token made a new salt; the resource's salt must be kept")
-	}
-	if !again.matches("rolled-token") || again.matches("secret-token") {
-		t.Error("the record does not follow the account's token")
-	}
-}
-
-func TestStoreFingerprint_plainModeDropsTheFingerprintAndKeepsTheSalt(t *testing.T) {
-	p := fakePrivate{}
-	if storeFingerprint(context.Background(), p, false, "token"); len(p) != 0 {
-		t.Fatalf("plain mode without a salt stored %q", p[privateTokenKey])
-	}
-	salted := storeOrFail(t, p, true, "token")
-	plain := storeOrFail(t, p, false, "token")
-	if plain.HMACSHA256 != "" || plain.matches("token") {
-		t.Error("plain mode kept the fingerprint")
-	}
-	if plain.Salt != salted.Salt {
-		t.Error("plain mode dropped the resource's salt")
-	}
-}
-
-func TestStoreFingerprint_unsaltedRecordIsReplaced(t *testing.T) {
-	// A record from before salts: it matches nothing (the token is sent once more) and gets a salt.
-	p := fakePrivate{privateTokenKey: []byte(`{"hmac_sha256":"` + strings.Repeat("ab", 32) + `"}`)}
-	rec, diags := readFingerprint(context.Background(), p)
-	if diags.HasError() || rec.matches("token") {
-		t.Fatalf("an unsalted record matched (%s)", diagsText(diags))
-	}
-	if got := storeOrFail(t, p, true, "token"); got.salt() == nil || !got.matches("token") {
-		t.Errorf("the record was not replaced by a salted one: %+v", got)
-	}
-}
-
 func TestPlanRevision(t *testing.T) {
 	ctx := context.Background()
 	const id = 1101000001
@@ -1392,7 +1312,7 @@ func TestPlanRevision(t *testing.T) {
 	cfg := func(token types.String, version types.String) *webhookSettingsModel {
 		return &webhookSettingsModel{WebhookURLTokenWO: token, WebhookURLTokenWOVersion: version}
 	}
-	plan := &webhookSettingsModel{IDInstance: types.Int64Value(id)}
+	plan := &webhookSettingsModel{IDInstance: numberOf(types.Int64Value(id))}
 	v1 := types.StringValue("1")
 
 	cases := []struct {
@@ -1478,5 +1398,114 @@ func TestApplyErrorDiag_interruptedWaitIsNotCalledATimeout(t *testing.T) {
 	_, err = client.WaitForSettings(ctx, nil, greenwaba.SettingsUpdate{IncomingWebhook: &on})
 	if d := (&providerData{}).applyErrorDiag(err, "update", id, time.Minute); !strings.Contains(d.Detail(), "raise timeouts.update") {
 		t.Errorf("a timeout does not say which timeout to raise: %q", d.Detail())
+	}
+}
+
+// TestAccWebhookSettings_resourceNotInStateNeedsNoCredentials proves that a resource whose account has no
+// token, and that was never applied (here: apply -target of the rest), blocks neither a plan nor the destroy
+// of the rest of the configuration.
+func TestAccWebhookSettings_resourceNotInStateNeedsNoCredentials(t *testing.T) {
+	acc := newTestAccount(t, mockapi.Options{})
+	tf := newTerraformCLI(t, acc.config(`
+resource "greenwaba_webhook_settings" "this" {
+  incoming_webhook = true
+}
+
+# No token for this account in the provider configuration.
+resource "greenwaba_webhook_settings" "no_token" {
+  id_instance = 1101000999
+}
+`))
+	tf.run("apply", "-auto-approve", "-no-color", "-target", settingsAddr)
+	if err := acc.live(map[string]any{"incomingWebhook": "yes"})(nil); err != nil {
+		t.Fatal(err)
+	}
+	tf.run("destroy", "-auto-approve", "-no-color")
+	if err := acc.live(freshSettings)(nil); err != nil {
+		t.Errorf("destroy did not reset the account in the state: %v", err)
+	}
+	if out := tf.run("plan", "-no-color"); !strings.Contains(out, "greenwaba_webhook_settings.no_token will be created") {
+		t.Errorf("the plan does not show the create of the resource without a token:\n%s", out)
+	}
+}
+
+// TestAccWebhookSettings_storedZeroTimeoutIsRepairedByTheConfiguration proves that a non-positive timeout in
+// the state (stored before plans rejected it) does not break the refresh: it falls back to the default, so
+// changing the configuration repairs it.
+func TestAccWebhookSettings_storedZeroTimeoutIsRepairedByTheConfiguration(t *testing.T) {
+	acc := newTestAccount(t, mockapi.Options{})
+	tf := newTerraformCLI(t, acc.config(`
+resource "greenwaba_webhook_settings" "this" {
+  incoming_webhook = true
+  timeouts         = { read = "1m", delete = "1m" }
+}
+`))
+	tf.run("apply", "-auto-approve", "-no-color")
+	tf.editState(func(inst *stateInstance) {
+		inst.Attributes["timeouts"] = map[string]any{"create": nil, "update": nil, "read": "0s", "delete": "-1s"}
+	})
+	tf.writeConfig(acc.config(`
+resource "greenwaba_webhook_settings" "this" {
+  incoming_webhook = true
+}
+`))
+	tf.run("apply", "-auto-approve", "-no-color")
+	tf.run("destroy", "-auto-approve", "-no-color")
+	if err := acc.live(freshSettings)(nil); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestAccWebhookSettings_credentialsInWebhookURLWarn proves that a user:password in webhook_url is a warning
+// that points to webhook_url_token, and does not stop the plan.
+func TestAccWebhookSettings_credentialsInWebhookURLWarn(t *testing.T) {
+	acc := newTestAccount(t, mockapi.Options{})
+	tf := newTerraformCLI(t, acc.config(`
+resource "greenwaba_webhook_settings" "this" {
+  webhook_url = "https://user:pass@hooks.example.test/wa"
+}
+`))
+	out := tf.run("plan", "-no-color")
+	for _, want := range []string{"Warning: Credentials in the URL", "Put the secret in webhook_url_token or webhook_url_token_wo instead"} {
+		if !phrase(want).MatchString(out) {
+			t.Errorf("the plan does not say %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestConverge_logsIDInstanceAsDecimalString: Terraform reads a provider's log fields back from JSON as
+// float64 and prints 1101000001 as 1.101000001e+09 under TF_LOG, so ids are logged as decimal strings.
+func TestConverge_logsIDInstanceAsDecimalString(t *testing.T) {
+	acc := newTestAccount(t, mockapi.Options{})
+	d := &providerData{
+		apiURL: acc.baseURL, defaultID: acc.id, defaultToken: acc.token, tokens: map[int64]string{},
+		clients: map[int64]*greenwaba.Client{}, sources: map[int64]string{}, pacer: testPacer,
+		requestTimeout: greenwaba.DefaultRequestTimeout, retry: testRetry,
+	}
+	client, _, diags := d.ClientFor(types.Int64Null())
+	if diags.HasError() {
+		t.Fatal(diagsText(diags))
+	}
+	var out bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &out)
+	on := true
+	if err := converge(ctx, client, greenwaba.SettingsUpdate{IncomingWebhook: &on}, false); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := tflogtest.MultilineJSONDecode(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range entries {
+		if e["@message"] == "Writing GreenWaba settings" {
+			found = true
+			if got := e["id_instance"]; got != "1101000001" {
+				t.Errorf("id_instance logged as %#v, want the string \"1101000001\"", got)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no \"Writing GreenWaba settings\" entry in %s", out.String())
 	}
 }

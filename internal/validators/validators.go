@@ -6,8 +6,11 @@ package validators
 import (
 	"context"
 	"fmt"
+	"math"
+	"math/big"
 	"net/url"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
@@ -15,6 +18,9 @@ import (
 var (
 	_ validator.String = httpURLValidator{}
 	_ validator.String = durationValidator{}
+	_ validator.String = noControlValidator{}
+	_ validator.String = urlCredentialsValidator{}
+	_ validator.Number = wholeNumberValidator{}
 )
 
 // HTTPURLOrEmpty accepts "" or an absolute http or https URL with a host.
@@ -70,9 +76,15 @@ func CheckHTTPURL(s string) string {
 // Duration accepts a Go duration string (such as "30s" or "2m") no shorter than least.
 func Duration(least time.Duration) validator.String { return durationValidator{least: least} }
 
+// PositiveDuration accepts a Go duration string (such as "30s" or "2m") greater than zero.
+func PositiveDuration() validator.String { return durationValidator{least: time.Nanosecond} }
+
 type durationValidator struct{ least time.Duration }
 
 func (v durationValidator) Description(context.Context) string {
+	if v.least == time.Nanosecond {
+		return `value must be a positive duration such as "30s" or "2m"`
+	}
 	return fmt.Sprintf(`value must be a duration such as "30s" or "2m", of at least %s`, v.least)
 }
 
@@ -88,4 +100,95 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 		fmt.Sprintf("Attribute %s %s, got %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
+}
+
+// NoControlCharacters rejects strings holding a control character (U+0000–U+001F, U+007F–U+009F), such as CR
+// or LF, which cannot go into an HTTP header. The message says which character and where, never the value:
+// the attributes it guards hold secrets.
+func NoControlCharacters() validator.String { return noControlValidator{} }
+
+type noControlValidator struct{}
+
+func (noControlValidator) Description(context.Context) string {
+	return "value must not contain control characters such as CR, LF or tab"
+}
+
+func (v noControlValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v noControlValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for i, r := range req.ConfigValue.ValueString() {
+		if unicode.IsControl(r) {
+			resp.Diagnostics.AddAttributeError(req.Path, "Invalid character",
+				fmt.Sprintf("Attribute %s %s: it has %U at byte %d. GreenWaba sends it in an HTTP header, where such "+
+					"a character breaks every delivery.", req.Path, v.Description(ctx), r, i))
+			return
+		}
+	}
+}
+
+// NoURLCredentials warns, without failing, when a URL carries a user or password (https://user:pass@host/):
+// the URL is shown in plans, state and logs.
+func NoURLCredentials(instead string) validator.String {
+	return urlCredentialsValidator{instead: instead}
+}
+
+type urlCredentialsValidator struct{ instead string }
+
+func (v urlCredentialsValidator) Description(context.Context) string {
+	return "value should not carry credentials (user:password@); use " + v.instead + " for a secret"
+}
+
+func (v urlCredentialsValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v urlCredentialsValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	u, err := url.Parse(req.ConfigValue.ValueString())
+	if err != nil || u.User == nil {
+		return
+	}
+	resp.Diagnostics.AddAttributeWarning(req.Path, "Credentials in the URL",
+		fmt.Sprintf("Attribute %s carries credentials (user:password@host), which Terraform shows in plans and "+
+			"stores in the state in clear text, and which may reach logs. Put the secret in %s instead: it is "+
+			"marked sensitive, and the receiver gets it as Authorization: Bearer <token>.", req.Path, v.instead))
+}
+
+// WholeNumber accepts a number that is a whole number from least to most. It is for Number attributes that
+// stand for integers: an Int64 attribute given 5.5 fails in the framework's conversion, with a message that
+// blames the provider and rounds the value.
+func WholeNumber(least, most int64) validator.Number {
+	return wholeNumberValidator{least: least, most: most}
+}
+
+type wholeNumberValidator struct{ least, most int64 }
+
+func (v wholeNumberValidator) Description(context.Context) string {
+	if v.most == math.MaxInt64 {
+		return fmt.Sprintf("value must be a whole number of at least %d", v.least)
+	}
+	return fmt.Sprintf("value must be a whole number from %d to %d", v.least, v.most)
+}
+
+func (v wholeNumberValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v wholeNumberValidator) ValidateNumber(ctx context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	f := req.ConfigValue.ValueBigFloat()
+	if i, acc := f.Int64(); f.IsInt() && acc == big.Exact && i >= v.least && i <= v.most {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid number",
+		fmt.Sprintf("Attribute %s %s, got %s.", req.Path, v.Description(ctx), f.Text('f', -1)))
 }
