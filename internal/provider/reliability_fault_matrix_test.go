@@ -151,6 +151,7 @@ resource "greenwaba_webhook_settings" "this" {
 }
 
 func TestAccReliability_faultMatrix(t *testing.T) {
+	terraformOnly(t)
 	for _, op := range matrixOps {
 		for _, f := range matrixFaults {
 			if f.writeOnly && !op.writes() {
@@ -363,6 +364,7 @@ func (a *testAccount) writesWithTrail(n, slack int) resource.TestCheckFunc {
 // run with an error that names the call, the account, the answer and what to do; the texts are the ones the
 // failure-behaviour guide quotes.
 func TestAccReliability_faultsOutlastingRetriesSayWhatHappened(t *testing.T) {
+	terraformOnly(t)
 	for _, c := range []struct {
 		name   string
 		method string
@@ -411,5 +413,14 @@ provider "greenwaba" {
 				},
 			})
 		})
+	}
+}
+
+// terraformOnly skips a reliability test under OpenTofu (make testacc-tofu): what it proves is the provider's and
+// the mock's behaviour, the same under either CLI, and running it twice would double its CI time.
+func terraformOnly(t *testing.T) {
+	t.Helper()
+	if tofu, err := cliIsOpenTofu(); err == nil && tofu {
+		t.Skip("reliability suite: runs once, on Terraform (make testacc)")
 	}
 }

@@ -99,6 +99,7 @@ func newHunt(t *testing.T, mockLog *bytes.Buffer, env ...string) *hunt {
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
 	}
+	terraformOnly(t)
 	bin, err := huntBinary()
 	if err != nil {
 		t.Fatal(err)
