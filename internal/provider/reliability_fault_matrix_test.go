@@ -182,13 +182,26 @@ func runMatrixCase(t *testing.T, op matrixOp, f matrixFault) {
 	if f.slowBeforeProcessing && op.writes() {
 		slack = 1
 	}
+	rebootErrorsBefore := 0
 	arm := func() {
 		if f.reboot && !op.writes() {
 			body := `{"webhookUrl":"` + hookURL + `","incomingWebhook":"yes"}`
 			if op.name == "data source" {
 				body = `{"incomingWebhook":"no"}`
 			}
+			// A 1 s reboot: receiveNotification is not paced a second apart, so its retries (test backoff 0.1 s
+			// doubling, 1.5 s in all for max_retries = 4) must outlast the reboot on their own.
+			if err := acc.srv.SetApplyDelay(acc.id, time.Second); err != nil {
+				t.Fatal(err)
+			}
 			rawWrite(t, acc, body)
+		}
+		if f.reboot {
+			n, err := acc.statusCount(http.StatusBadRequest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rebootErrorsBefore = n
 		}
 		if f.faults == nil {
 			return
@@ -199,6 +212,12 @@ func runMatrixCase(t *testing.T, op matrixOp, f matrixFault) {
 	}
 	// clear disarms what is left of the fault and lets a pending write become visible.
 	heal := func() {
+		if f.reboot {
+			// The operation itself met the reboot's 400s.
+			if n, err := acc.statusCount(http.StatusBadRequest); err != nil || n == rebootErrorsBefore {
+				t.Errorf("the %s met no reboot error (%v)", op.name, err)
+			}
+		}
 		acc.srv.ClearFaults()
 		clock.skip(2 * time.Hour)
 		if err := acc.srv.SetApplyDelay(acc.id, 0); err != nil {
