@@ -738,3 +738,26 @@ func TestClient_secretsNeverInErrorsOrLogs(t *testing.T) {
 		t.Errorf("logging not exercised: %d lines, masked body %t, masked URL %t", len(lines), sawBody, sawMaskedURL)
 	}
 }
+
+// TestSetSettings_writeTakenAfterItsTimeoutIsNotSentAgain: GreenWaba takes a write only after the client gave
+// up waiting for its answer. The check for whether it was saved (D20) keeps asking for another request timeout,
+// sees the late write and does not send it again: one write, one reboot.
+func TestSetSettings_writeTakenAfterItsTimeoutIsNotSentAgain(t *testing.T) {
+	srv, base := startMock(t, mockapi.Options{})
+	c, _ := newTestClient(t, base, func(cfg *Config) {
+		cfg.RequestTimeout = 300 * time.Millisecond
+		cfg.Pacer = NewPacer() // the check's calls at the account's real pace, as in the provider
+	})
+	addFault(t, srv, mockapi.Fault{Method: "setSettings", DelayMs: 600}) // taken 300 ms after the client gave up
+
+	if err := c.SetSettings(context.Background(), SettingsUpdate{IncomingWebhook: ptr(true)}); err != nil {
+		t.Fatalf("SetSettings: %v", err)
+	}
+	info, err := srv.Instance(testID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.SettingsWrites != 1 {
+		t.Errorf("the account saw %d writes, want 1", info.SettingsWrites)
+	}
+}

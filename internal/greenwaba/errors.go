@@ -31,7 +31,8 @@ type APIError struct {
 	// masked) or the context's error. Nil for plain error statuses.
 	Err error
 
-	lastStatus int // status of the last answer before the context ended the call
+	lastStatus int  // status of the last answer before the context ended the call
+	timedOut   bool // the last attempt was sent and gave up waiting for its answer
 }
 
 // Error says what happened.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Wire names of the live WABA settings (D8).
@@ -202,8 +203,10 @@ const maxWrites = 3
 // call. After another 5xx, a dropped connection or a timeout it may have
 // been (D20): SetSettings then asks the account, and returns nil when the
 // account is starting (rebooting) or already shows u, or writes again when
-// it is neither, up to maxWrites writes in all. The change shows in
-// GetSettings only after the account's apply delay: use WaitForSettings.
+// it is neither, up to maxWrites writes in all. After a timeout the API may
+// still be working on the request, so "neither" counts only once it has
+// lasted another request timeout. The change shows in GetSettings only after
+// the account's apply delay: use WaitForSettings.
 func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 	if u.isEmpty() {
 		return nil
@@ -225,7 +228,13 @@ func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 		if err == nil || !errors.As(err, &ae) || !ae.MayBeSaved || ctx.Err() != nil {
 			return err
 		}
-		saved, why, checkErr := c.writeSaved(ctx, u)
+		// An answer (a 5xx, a closed connection) means the API is done with the request; after a timeout it
+		// may take it a moment later, as long as it was given to answer.
+		settled := c.clock.now()
+		if ae.timedOut {
+			settled = settled.Add(c.timeout)
+		}
+		saved, why, checkErr := c.writeSaved(ctx, u, settled)
 		if checkErr != nil {
 			return fmt.Errorf("%w; finding out whether it was saved failed: %w", err, checkErr)
 		}
@@ -244,23 +253,28 @@ func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 
 // writeSaved finds out whether a write of u that failed ambiguously was
 // saved (D20): the account is starting (the write's reboot), or it shows u
-// already. Neither means it was not: GreenWaba reboots on every saved write.
-func (c *Client) writeSaved(ctx context.Context, u SettingsUpdate) (saved bool, evidence string, err error) {
-	state, err := c.stateInstance(ctx)
-	if err != nil {
-		return false, "", err
+// already. Neither, still so at settled, means it was not: GreenWaba reboots
+// on every saved write. Until settled it asks again at the account's pace.
+func (c *Client) writeSaved(ctx context.Context, u SettingsUpdate, settled time.Time) (saved bool, evidence string, err error) {
+	for {
+		state, err := c.stateInstance(ctx)
+		if err != nil {
+			return false, "", err
+		}
+		if state == "starting" {
+			return true, "stateInstance starting", nil
+		}
+		s, err := c.GetSettings(ctx)
+		if err != nil {
+			return false, "", err
+		}
+		if len(u.Diff(s)) == 0 {
+			return true, "settings show the write", nil
+		}
+		if !c.clock.now().Before(settled) {
+			return false, "stateInstance " + state + ", settings unchanged", nil
+		}
 	}
-	if state == "starting" {
-		return true, "stateInstance starting", nil
-	}
-	s, err := c.GetSettings(ctx)
-	if err != nil {
-		return false, "", err
-	}
-	if len(u.Diff(s)) == 0 {
-		return true, "settings show the write", nil
-	}
-	return false, "stateInstance " + state + ", settings unchanged", nil
 }
 
 // WaitForSettings polls GetSettings until every field set in want shows its

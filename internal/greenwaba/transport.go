@@ -53,6 +53,9 @@ type answer struct {
 	body   []byte
 	err    error // scrubbed of secrets
 	dial   bool  // err happened before the request was sent
+	// timeout: the attempt gave up waiting for an answer after the request was sent, so the API may still be
+	// processing it.
+	timeout bool
 }
 
 // callJSON runs r, decodes its answer into out and checks with ok that the
@@ -162,7 +165,9 @@ func (c *Client) attempt(ctx context.Context, r request, n int, masked string) a
 	resp, err := hc.Do(req)
 	if err != nil {
 		var op *net.OpError
-		return answer{err: scrub(err, masked, c.secrets(r)...), dial: errors.As(err, &op) && op.Op == "dial"}
+		var ne net.Error
+		dial := errors.As(err, &op) && op.Op == "dial"
+		return answer{err: scrub(err, masked, c.secrets(r)...), dial: dial, timeout: !dial && errors.As(err, &ne) && ne.Timeout()}
 	}
 	limit := int64(maxBody)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -190,6 +195,7 @@ func (c *Client) errorOf(r request, a answer, attempts int) *APIError {
 		e.Body = errorExcerpt(a.body, c.secrets(r)...)
 	}
 	e.MayBeSaved = r.write && mayBeSaved(a)
+	e.timedOut = a.timeout
 	return e
 }
 

@@ -48,8 +48,6 @@ type matrixFault struct {
 	name      string
 	writeOnly bool // needs a write of the operation's own: a write never visible
 	reboot    bool // a write reboots the account first: the operation's own, or, for reads, another client's
-	// slowBeforeProcessing: a write may be saved after the provider checked it was not (at most one more write).
-	slowBeforeProcessing bool
 	// savedWhenFailed: the operation failed with its write saved, so the next run has no write left to make.
 	savedWhenFailed bool
 	opts            mockapi.Options
@@ -82,9 +80,9 @@ var matrixFaults = []matrixFault{
 	{name: "processed 500", faults: burst(true, 500)},
 	{name: "processed 502", faults: burst(true, 502)},
 	{name: "processed drop", faults: oneFault(mockapi.Fault{Drop: true, Processed: true})},
-	// GreenWaba slow to take the call: the mock takes it as the client gives up. A write may then be saved just
-	// after the provider's check (D20) found it unsaved and wrote again: one write more is allowed, not two.
-	{name: "slower than request_timeout", faults: oneFault(mockapi.Fault{DelayMs: 3000}), slowBeforeProcessing: true},
+	// GreenWaba slow to take the call: the mock takes it after the client gave up. The provider's check (D20)
+	// keeps asking for another request_timeout, so it sees the late write and does not write again.
+	{name: "slower than request_timeout", faults: oneFault(mockapi.Fault{DelayMs: 3000})},
 	// GreenWaba took the call at once and answered too late.
 	{name: "processed, answered after request_timeout", faults: oneFault(mockapi.Fault{DelayMs: 3000, Processed: true})},
 	{name: "reboot 400s", reboot: true, opts: mockapi.Options{RebootErrors: true, ApplyDelay: 2 * time.Second}},
@@ -178,10 +176,6 @@ func runMatrixCase(t *testing.T, op matrixOp, f matrixFault) {
 	if f.reboot && !op.writes() {
 		extra = 1
 	}
-	slack := 0
-	if f.slowBeforeProcessing && op.writes() {
-		slack = 1
-	}
 	rebootErrorsBefore := 0
 	arm := func() {
 		if f.reboot && !op.writes() {
@@ -258,35 +252,35 @@ func runMatrixCase(t *testing.T, op matrixOp, f matrixFault) {
 	switch op.name {
 	case "create":
 		steps = []resource.TestStep{
-			{PreConfig: arm, Config: cfgA, ExpectError: expectErr, Check: acc.truthful(1, slack)},
-			{PreConfig: heal, Config: cfgA, Check: acc.truthful(1, slack)},
+			{PreConfig: arm, Config: cfgA, ExpectError: expectErr, Check: acc.truthful(1)},
+			{PreConfig: heal, Config: cfgA, Check: acc.truthful(1)},
 		}
 	case "update":
 		steps = []resource.TestStep{
 			{PreConfig: setupDelay, Config: cfgA},
-			{PreConfig: func() { restoreDelay(); arm() }, Config: cfgB, ExpectError: expectErr, Check: acc.truthful(2, slack)},
-			{PreConfig: heal, Config: cfgB, ConfigPlanChecks: remaining(plancheck.ResourceActionUpdate), Check: acc.truthful(2, slack)},
+			{PreConfig: func() { restoreDelay(); arm() }, Config: cfgB, ExpectError: expectErr, Check: acc.truthful(2)},
+			{PreConfig: heal, Config: cfgB, ConfigPlanChecks: remaining(plancheck.ResourceActionUpdate), Check: acc.truthful(2)},
 		}
 	case "destroy":
 		empty := matrixConfig(acc, "")
 		steps = []resource.TestStep{
 			{PreConfig: setupDelay, Config: cfgA},
-			{PreConfig: func() { restoreDelay(); arm() }, Config: empty, ExpectError: expectErr, Check: acc.writesWithTrail(2, slack)},
-			{PreConfig: heal, Config: empty, ConfigPlanChecks: remaining(plancheck.ResourceActionDestroy), Check: acc.writesWithTrail(2, slack)},
+			{PreConfig: func() { restoreDelay(); arm() }, Config: empty, ExpectError: expectErr, Check: acc.writesWithTrail(2)},
+			{PreConfig: heal, Config: empty, ConfigPlanChecks: remaining(plancheck.ResourceActionDestroy), Check: acc.writesWithTrail(2)},
 		}
 		destroyCheck = acc.live(freshSettings)
 	case "refresh":
 		steps = []resource.TestStep{
 			{Config: cfgA},
 			{PreConfig: arm, RefreshState: true, ExpectError: expectErr},
-			{PreConfig: heal, Config: cfgA, ConfigPlanChecks: converged, Check: acc.truthful(1+extra, slack)},
+			{PreConfig: heal, Config: cfgA, ConfigPlanChecks: converged, Check: acc.truthful(1 + extra)},
 		}
 	case "import":
 		steps = []resource.TestStep{
 			{Config: cfgA},
 			{PreConfig: arm, Config: cfgA, ResourceName: settingsAddr, ImportState: true, ImportStateId: "1101000001",
 				ImportStateVerify: true, ExpectError: expectErr},
-			{PreConfig: heal, Config: cfgA, ConfigPlanChecks: converged, Check: acc.truthful(1+extra, slack)},
+			{PreConfig: heal, Config: cfgA, ConfigPlanChecks: converged, Check: acc.truthful(1 + extra)},
 		}
 	case "data source":
 		if _, err := acc.srv.Enqueue(acc.id, json.RawMessage(incomingMessageBody)); err != nil {
@@ -297,15 +291,15 @@ data "greenwaba_notification" "head" {}
 `)
 		found := resource.TestCheckResourceAttr("data.greenwaba_notification.head", "found", "true")
 		steps = []resource.TestStep{
-			{PreConfig: arm, Config: ds, ExpectError: expectErr, Check: resource.ComposeAggregateTestCheckFunc(found, acc.writesWithTrail(extra, 0))},
-			{PreConfig: heal, Config: ds, Check: resource.ComposeAggregateTestCheckFunc(found, acc.writesWithTrail(extra, 0))},
+			{PreConfig: arm, Config: ds, ExpectError: expectErr, Check: resource.ComposeAggregateTestCheckFunc(found, acc.writesWithTrail(extra))},
+			{PreConfig: heal, Config: ds, Check: resource.ComposeAggregateTestCheckFunc(found, acc.writesWithTrail(extra))},
 		}
 	}
 	if destroyCheck == nil {
 		destroyCheck = acc.live(freshSettings)
 	}
 	if op.name == "data source" {
-		destroyCheck = acc.writesWithTrail(extra, 0)
+		destroyCheck = acc.writesWithTrail(extra)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -315,9 +309,9 @@ data "greenwaba_notification" "head" {}
 }
 
 // truthful checks that the state holds what GetSettings shows for the account and that the account saw
-// writes setSettings writes, or up to slack more.
-func (a *testAccount) truthful(writes, slack int) resource.TestCheckFunc {
-	return resource.ComposeAggregateTestCheckFunc(a.writesWithTrail(writes, slack), func(s *terraform.State) error {
+// exactly writes setSettings writes.
+func (a *testAccount) truthful(writes int) resource.TestCheckFunc {
+	return resource.ComposeAggregateTestCheckFunc(a.writesWithTrail(writes), func(s *terraform.State) error {
 		rs, ok := s.RootModule().Resources[settingsAddr]
 		if !ok {
 			return fmt.Errorf("%s is not in the state", settingsAddr)
@@ -355,18 +349,18 @@ func rawWrite(t *testing.T, acc *testAccount, body string) {
 	}
 }
 
-// writesWithTrail checks that the account saw n to n+slack setSettings writes, and on failure shows the calls
+// writesWithTrail checks that the account saw exactly n setSettings writes, and on failure shows the calls
 // it received (methods and statuses only).
-func (a *testAccount) writesWithTrail(n, slack int) resource.TestCheckFunc {
+func (a *testAccount) writesWithTrail(n int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		info, err := a.srv.Instance(a.id)
 		if err != nil {
 			return err
 		}
-		if info.SettingsWrites >= n && info.SettingsWrites <= n+slack {
+		if info.SettingsWrites == n {
 			return nil
 		}
-		err = fmt.Errorf("instance %d had %d setSettings writes, want %d (+%d)", a.id, info.SettingsWrites, n, slack)
+		err = fmt.Errorf("instance %d had %d setSettings writes, want %d", a.id, info.SettingsWrites, n)
 		reqs, rerr := a.srv.Requests(a.id)
 		if rerr != nil {
 			return err
@@ -428,7 +422,7 @@ provider "greenwaba" {
 					{PreConfig: func() { addFault(t, acc.srv, f) }, Config: cfg,
 						ExpectError: regexp.MustCompile(`Cannot create the webhook settings(.|\n)*` + phrase(c.want).String())},
 					// With the fault gone, the next run converges with one saved write: the failed ones saved nothing.
-					{PreConfig: func() { acc.srv.ClearFaults() }, Config: cfg, Check: acc.truthful(1, 0)},
+					{PreConfig: func() { acc.srv.ClearFaults() }, Config: cfg, Check: acc.truthful(1)},
 				},
 			})
 		})
