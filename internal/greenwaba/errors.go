@@ -58,9 +58,6 @@ func (e *APIError) Error() string {
 			msg += ": " + e.Body
 		}
 	}
-	if e.MayBeSaved {
-		msg += " (the write may have been saved)"
-	}
 	return msg
 }
 

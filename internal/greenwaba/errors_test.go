@@ -63,7 +63,7 @@ func TestAPIError_messagesSayWhatHappened(t *testing.T) {
 		{&APIError{Method: "setSettings", IDInstance: 7, StatusCode: 400, Body: `bad request data: incomingWebhook must be "yes" or "no"`, Attempts: 1},
 			`GreenWaba setSettings for instance 7 answered HTTP 400 Bad Request: bad request data: incomingWebhook must be "yes" or "no"`},
 		{&APIError{Method: "setSettings", IDInstance: 7, StatusCode: 502, Attempts: 3, MayBeSaved: true},
-			"GreenWaba setSettings for instance 7 answered HTTP 502 Bad Gateway after 3 attempts (the write may have been saved)"},
+			"GreenWaba setSettings for instance 7 answered HTTP 502 Bad Gateway after 3 attempts"},
 		{&APIError{Method: "getSettings", IDInstance: 7, Attempts: 5, Err: errors.New("connection refused")},
 			"GreenWaba getSettings for instance 7 failed after 5 attempts: connection refused"},
 		{&APIError{Method: "getSettings", IDInstance: 7, Attempts: 2, Err: context.Canceled, lastStatus: 429},

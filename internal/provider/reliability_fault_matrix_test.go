@@ -393,10 +393,10 @@ func TestAccReliability_faultsOutlastingRetriesSayWhatHappened(t *testing.T) {
 				"Service Unavailable. GreenWaba is having trouble; retry later."},
 		{"500 on a write", "setSettings", mockapi.Fault{Status: 500},
 			"GreenWaba setSettings for instance 1101000001 answered HTTP 500 Internal Server Error after 1 attempt: " +
-				"Internal Server Error (the write may have been saved). GreenWaba is having trouble; retry later. The " +
+				"Internal Server Error. GreenWaba is having trouble; retry later. The " +
 				"write may have been saved (each saved write reboots the account); the next plan shows what the account has."},
 		{"drop on a write", "setSettings", mockapi.Fault{Drop: true},
-			`/setSettings/***": EOF (the write may have been saved). Check api_url (or GREENWABA_API_URL) and the network. ` +
+			`/setSettings/***": EOF. Check api_url (or GREENWABA_API_URL) and the network. ` +
 				"The write may have been saved (each saved write reboots the account); the next plan shows what the account has."},
 		{"slow read", "getSettings", mockapi.Fault{DelayMs: 3000},
 			`/getSettings/***": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`},
