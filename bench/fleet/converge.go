@@ -15,11 +15,7 @@ const applyDelay = 2 * time.Second
 // ceil(accounts/parallelism) waves of applyDelay; the figure is the apply's time over that floor. The floor
 // provider's apply of the same configuration (no wait) is recorded too: Terraform's own share of the time.
 func (b *bench) convergence(ctx context.Context) error {
-	dir, err := b.h.dir("converge")
-	if err != nil {
-		return err
-	}
-	mock, err := startMock(ctx, b.h, dir, "-apply-delay", applyDelay.String())
+	mock, err := startMock(ctx, b.h, "converge", "-apply-delay", applyDelay.String())
 	if err != nil {
 		return err
 	}

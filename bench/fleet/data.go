@@ -16,11 +16,7 @@ const receiveTimeout = 5 * time.Second
 // sources during plan, as many at a time as -parallelism allows (default 10), so that plan's least time is
 // ceil(N/parallelism) × receive_timeout; the figures are the extra time over those waits.
 func (b *bench) dataSource(ctx context.Context) error {
-	dir, err := b.h.dir("data")
-	if err != nil {
-		return err
-	}
-	mock, err := startMock(ctx, b.h, dir)
+	mock, err := startMock(ctx, b.h, "data")
 	if err != nil {
 		return err
 	}

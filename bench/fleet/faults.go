@@ -16,11 +16,7 @@ import (
 // Targets: the apply ends without error, the provider draws no 429, and every account is in the state with exactly
 // one saved write (the processed ones included).
 func (b *bench) rateLimitsAndFaults(ctx context.Context) error {
-	dir, err := b.h.dir("faults")
-	if err != nil {
-		return err
-	}
-	mock, err := startMock(ctx, b.h, dir, "-rate-limits", "real", "-apply-delay", applyDelay.String())
+	mock, err := startMock(ctx, b.h, "faults", "-rate-limits", "real", "-apply-delay", applyDelay.String())
 	if err != nil {
 		return err
 	}

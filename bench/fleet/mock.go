@@ -37,8 +37,13 @@ type mockProc struct {
 	log  *os.File
 }
 
-// startMock starts greenwaba-mock with the given flags; its request log goes to a file in dir.
-func startMock(ctx context.Context, h *harness, dir string, args ...string) (*mockProc, error) {
+// startMock starts greenwaba-mock with the given flags; its request log goes to mock.log in the harness folder
+// named name.
+func startMock(ctx context.Context, h *harness, name string, args ...string) (*mockProc, error) {
+	dir, err := h.dir(name)
+	if err != nil {
+		return nil, err
+	}
 	logFile, err := os.Create(filepath.Join(dir, "mock.log"))
 	if err != nil {
 		return nil, err

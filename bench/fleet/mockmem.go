@@ -12,11 +12,7 @@ import (
 // 1 KiB are queued on one account through the control API, against the payload's size. Target: at most twice the
 // payload, everything included (the Go runtime, the HTTP server, the garbage of 100k requests).
 func (b *bench) mockMemory(ctx context.Context) error {
-	dir, err := b.h.dir("mockmem")
-	if err != nil {
-		return err
-	}
-	mock, err := startMock(ctx, b.h, dir)
+	mock, err := startMock(ctx, b.h, "mockmem")
 	if err != nil {
 		return err
 	}

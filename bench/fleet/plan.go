@@ -21,11 +21,7 @@ var kinds = []kind{kindGreenwaba, kindFloor, kindData}
 // are applied once, then planned with and without refresh, the kinds alternating in each round (the first kind
 // rotates from round to round); then a no-op apply of the largest size, greenwaba and floor alternating.
 func (b *bench) planAtScale(ctx context.Context) error {
-	dir, err := b.h.dir("plan")
-	if err != nil {
-		return err
-	}
-	mock, err := startMock(ctx, b.h, dir)
+	mock, err := startMock(ctx, b.h, "plan")
 	if err != nil {
 		return err
 	}
