@@ -149,14 +149,14 @@ func TestBackoff_exponentialWithJitterOrRetryAfter(t *testing.T) {
 	c := &Client{retry: RetryPolicy{MinWait: 100 * time.Millisecond, MaxWait: time.Second}.withDefaults(), clock: realClock{}}
 	for attempt, base := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 3: 400 * time.Millisecond, 4: 800 * time.Millisecond, 5: time.Second, 40: time.Second} {
 		for range 50 {
-			d, ra := c.backoff(attempt, answer{status: 503})
+			d, ra := c.backoff(attempt, answer{status: 503}, c.retry.MaxWait)
 			if ra || d < base || d > base+base/4 {
 				t.Fatalf("attempt %d: wait %v outside [%v, %v]", attempt, d, base, base+base/4)
 			}
 		}
 	}
 	a := answer{status: 429, header: http.Header{"Retry-After": {"7"}}}
-	if d, ra := c.backoff(1, a); !ra || d != 7*time.Second {
+	if d, ra := c.backoff(1, a, c.retry.MaxWait); !ra || d != 7*time.Second {
 		t.Errorf("Retry-After 7: wait %v, %t", d, ra)
 	}
 }

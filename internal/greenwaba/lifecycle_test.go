@@ -200,6 +200,64 @@ func TestClient_startingIsTransient(t *testing.T) {
 	}
 }
 
+// TestClient_rebootOutlastsRetries (D18): the reboot's 400s do not use up
+// max retries. With retries off, a read keeps asking every few seconds while
+// the account reboots, succeeds when the reboot ends, and gives up with the
+// 400 only after MaxReboot. A fake clock stands in for the minutes.
+func TestClient_rebootOutlastsRetries(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		starting int // answers before the reboot ends; -1: never
+	}{
+		{"reboot of 40 answers", 40},
+		{"reboot that never ends", -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := &fakeClock{t: time.Now()}
+			var attempts int
+			var gaps []time.Duration
+			var lastAt time.Time
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				attempts++
+				if !lastAt.IsZero() {
+					gaps = append(gaps, clk.now().Sub(lastAt))
+				}
+				lastAt = clk.now()
+				if tc.starting < 0 || attempts <= tc.starting {
+					http.Error(w, "instance in starting process try later", http.StatusBadRequest)
+					return
+				}
+				_, _ = w.Write([]byte(`{"stateInstance":"authorized"}`))
+			}))
+			t.Cleanup(ts.Close)
+			c, _ := newTestClient(t, ts.URL, func(cfg *Config) {
+				cfg.Pacer = newPacer(clk, methodLimits)
+				cfg.Retry = RetryPolicy{MaxRetries: -1}
+			})
+			start := clk.now()
+			state, err := c.stateInstance(context.Background())
+			for _, g := range gaps {
+				if g > rebootMaxWait+rebootMaxWait/4+2*time.Second {
+					t.Errorf("waited %v between two reboot answers, want a few seconds", g)
+				}
+			}
+			if tc.starting >= 0 {
+				if err != nil || state != "authorized" || attempts != tc.starting+1 {
+					t.Fatalf("state %q, err %v after %d attempts; want authorized after %d", state, err, attempts, tc.starting+1)
+				}
+				return
+			}
+			var ae *APIError
+			if !errors.As(err, &ae) || ae.StatusCode != http.StatusBadRequest || ae.Attempts != attempts {
+				t.Fatalf("err = %v after %d attempts, want the reboot's 400", err, attempts)
+			}
+			if took := clk.now().Sub(start); took < MaxReboot || took > MaxReboot+time.Minute {
+				t.Errorf("gave up after %v, want about %v", took, MaxReboot)
+			}
+		})
+	}
+}
+
 // TestClient_answersAreChecked (D19): an HTTP 200 without the method's
 // shape is an error that shows it (secrets masked), never a result.
 func TestClient_answersAreChecked(t *testing.T) {

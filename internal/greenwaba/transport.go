@@ -29,6 +29,13 @@ const (
 // startingText is the body of GreenWaba's 400 while the account reboots (D18).
 const startingText = "instance in starting process"
 
+// MaxReboot is how long a call keeps retrying the reboot's 400 (D18), within its context: a write's reboot
+// takes up to 5 minutes (D7). These retries do not use up RetryPolicy.MaxRetries.
+const MaxReboot = 6 * time.Minute
+
+// rebootMaxWait caps the waits between the reboot's 400s: GreenWaba says to try again in a few seconds.
+const rebootMaxWait = 5 * time.Second
+
 // request is one GreenWaba call.
 type request struct {
 	verb   string
@@ -99,6 +106,10 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		return e
 	}
 	var last *APIError
+	// failures counts the failed attempts that use up MaxRetries: every one but the reboot's 400s, which are
+	// retried for as long as a reboot lasts (D18), from the first of them.
+	failures := 0
+	var rebootSince time.Time
 	for attempt := 1; ; attempt++ {
 		done, err := c.pacer.turn(ctx, c.prefix, r.method)
 		if err != nil {
@@ -113,10 +124,25 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		if ctx.Err() != nil {
 			return nil, fail(c.stopped(r, last, attempt, ctx.Err()), attempt)
 		}
-		if !retryable(r, a) || attempt > c.retry.MaxRetries {
+		if !retryable(r, a) {
 			return nil, fail(last, attempt)
 		}
-		wait, retryAfter := c.backoff(attempt, a)
+		var wait time.Duration
+		var retryAfter bool
+		if isStarting(a.status, a.body) {
+			if rebootSince.IsZero() {
+				rebootSince = c.clock.now()
+			}
+			if c.clock.now().Sub(rebootSince) >= MaxReboot {
+				return nil, fail(last, attempt)
+			}
+			wait, retryAfter = c.backoff(attempt-failures, a, rebootMaxWait)
+		} else {
+			if failures++; failures > c.retry.MaxRetries {
+				return nil, fail(last, attempt)
+			}
+			wait, retryAfter = c.backoff(failures, a, c.retry.MaxWait)
+		}
 		if deadline, ok := ctx.Deadline(); ok && c.clock.now().Add(wait).After(deadline) {
 			return nil, fail(last, attempt) // the deadline would end the wait: say what the API said
 		}
@@ -269,18 +295,19 @@ func transientNetError(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// backoff is the wait before attempt+1: the answer's Retry-After when it has
-// one, else MinWait doubled per attempt up to MaxWait, plus up to a quarter
-// of jitter.
-func (c *Client) backoff(attempt int, a answer) (wait time.Duration, retryAfter bool) {
+// backoff is the wait after the nth failure of a kind: the answer's
+// Retry-After when it has one, else MinWait doubled per failure up to
+// ceiling, plus up to a quarter of jitter.
+func (c *Client) backoff(n int, a answer, ceiling time.Duration) (wait time.Duration, retryAfter bool) {
 	if a.header != nil {
 		if d, ok := parseRetryAfter(a.header.Get("Retry-After"), c.clock.now()); ok {
 			return d, true
 		}
 	}
-	d := c.retry.MaxWait
-	if attempt < 32 {
-		d = min(c.retry.MinWait<<(attempt-1), c.retry.MaxWait)
+	ceiling = max(ceiling, c.retry.MinWait)
+	d := ceiling
+	if n < 32 {
+		d = min(c.retry.MinWait<<(n-1), ceiling)
 	}
 	return d + rand.N(d/4+1), false
 }

@@ -122,10 +122,11 @@ func (p *greenwabaProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times one request is retried after an answer that means it was not " +
-					"processed: a rate limit (HTTP 429), HTTP 503, the reboot's HTTP 400 `instance in starting " +
-					"process`, or a refused connection; reads are also retried after other server errors (500, 502, " +
-					"504), dropped connections and timeouts. Waits double from 0.5 s up to 30 s, or follow " +
-					"`Retry-After`, always within the resource's `timeouts`. A settings write that fails after it may " +
+					"processed: a rate limit (HTTP 429), HTTP 503, or a refused connection; reads are also retried " +
+					"after other server errors (500, 502, 504), dropped connections and timeouts. Waits double from " +
+					"0.5 s up to 30 s, or follow `Retry-After`, always within the resource's `timeouts`. The reboot's " +
+					"HTTP 400 `instance in starting process` does not count: it is retried every few seconds for up " +
+					"to " + greenwaba.MaxReboot.String() + " (a reboot takes up to 5 minutes), within the `timeouts` too. A settings write that fails after it may " +
 					"have been saved is not retried blindly: the provider asks the account whether it was saved and " +
 					"writes again only if not (at most 3 writes). `0` disables retries, never that check. The provider " +
 					"keeps its own calls within GreenWaba's rate limits, so a 429 only comes from other clients of " +

@@ -85,7 +85,8 @@ var matrixFaults = []matrixFault{
 	{name: "slower than request_timeout", faults: oneFault(mockapi.Fault{DelayMs: 3000})},
 	// GreenWaba took the call at once and answered too late.
 	{name: "processed, answered after request_timeout", faults: oneFault(mockapi.Fault{DelayMs: 3000, Processed: true})},
-	{name: "reboot 400s", reboot: true, opts: mockapi.Options{RebootErrors: true, ApplyDelay: 2 * time.Second}},
+	// The reboot's 400s do not use up max_retries (D18): the reboot case runs with max_retries = 0.
+	{name: "reboot 400s", reboot: true, opts: mockapi.Options{RebootErrors: true, ApplyDelay: 3 * time.Second}},
 	{name: "200 carrying an error", faults: oneFault(mockapi.Fault{Status: 200, Body: json.RawMessage(`{"code":500,"description":"Internal Server Error"}`)}),
 		failsWith: func(op matrixOp) *regexp.Regexp {
 			return phrase("GreenWaba " + op.method + " for instance 1101000001 answered HTTP 200 carrying error 500 " +
@@ -115,18 +116,22 @@ func (c *offsetClock) skip(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// matrixConfig is the account's provider with short request timeouts and retries enough for a three-fault burst,
-// and hcl.
-func matrixConfig(acc *testAccount, hcl string) string {
+// matrixConfig is the account's provider with short request timeouts and f's max_retries, and hcl: retries
+// enough for a three-fault burst, or none for the reboot, whose 400s must not need them.
+func matrixConfig(acc *testAccount, f matrixFault, hcl string) string {
+	retries := 4
+	if f.reboot {
+		retries = 0
+	}
 	return fmt.Sprintf(`
 provider "greenwaba" {
   api_url            = %q
   id_instance        = %d
   api_token_instance = %q
   request_timeout    = "2s"
-  max_retries        = 4
+  max_retries        = %d
 }
-`, acc.baseURL, acc.id, acc.token) + hcl
+`, acc.baseURL, acc.id, acc.token, retries) + hcl
 }
 
 // matrixResource is the resource with url; short sets 4 s timeouts (the write that never becomes visible).
@@ -169,8 +174,8 @@ func runMatrixCase(t *testing.T, op matrixOp, f matrixFault) {
 	opts.LongPollCap = 50 * time.Millisecond
 	acc := newTestAccount(t, opts)
 	short := f.name == "write never visible"
-	cfgA := matrixConfig(acc, matrixResource(hookURL, short))
-	cfgB := matrixConfig(acc, matrixResource(hookURL+"/v2", short))
+	cfgA := matrixConfig(acc, f, matrixResource(hookURL, short))
+	cfgB := matrixConfig(acc, f, matrixResource(hookURL+"/v2", short))
 	// A read meets the reboot after another client's write of the values it already has.
 	extra := 0
 	if f.reboot && !op.writes() {
@@ -183,9 +188,9 @@ func runMatrixCase(t *testing.T, op matrixOp, f matrixFault) {
 			if op.name == "data source" {
 				body = `{"incomingWebhook":"no"}`
 			}
-			// A 1 s reboot: receiveNotification is not paced a second apart, so its retries (test backoff 0.1 s
-			// doubling, 1.5 s in all for max_retries = 4) must outlast the reboot on their own.
-			if err := acc.srv.SetApplyDelay(acc.id, time.Second); err != nil {
+			// A 3 s reboot, longer than the read's retries could last with max_retries = 4 (test backoff 0.1 s
+			// doubling, 1.5 s in all), and it has none.
+			if err := acc.srv.SetApplyDelay(acc.id, 3*time.Second); err != nil {
 				t.Fatal(err)
 			}
 			rawWrite(t, acc, body)
@@ -262,7 +267,7 @@ func runMatrixCase(t *testing.T, op matrixOp, f matrixFault) {
 			{PreConfig: heal, Config: cfgB, ConfigPlanChecks: remaining(plancheck.ResourceActionUpdate), Check: acc.truthful(2)},
 		}
 	case "destroy":
-		empty := matrixConfig(acc, "")
+		empty := matrixConfig(acc, f, "")
 		steps = []resource.TestStep{
 			{PreConfig: setupDelay, Config: cfgA},
 			{PreConfig: func() { restoreDelay(); arm() }, Config: empty, ExpectError: expectErr, Check: acc.writesWithTrail(2)},
@@ -286,7 +291,7 @@ func runMatrixCase(t *testing.T, op matrixOp, f matrixFault) {
 		if _, err := acc.srv.Enqueue(acc.id, json.RawMessage(incomingMessageBody)); err != nil {
 			t.Fatal(err)
 		}
-		ds := matrixConfig(acc, `
+		ds := matrixConfig(acc, f, `
 data "greenwaba_notification" "head" {}
 `)
 		found := resource.TestCheckResourceAttr("data.greenwaba_notification.head", "found", "true")
