@@ -37,7 +37,8 @@ const (
 // method, shared by every client given the same Pacer. Each limiter starts
 // as if a call had just been made when the Pacer was created, because
 // another process (Terraform's previous command) may have called the
-// account an instant earlier. A Pacer is safe for concurrent use.
+// account an instant earlier; skipStartGuard lifts that for an account no
+// other process can have called. A Pacer is safe for concurrent use.
 type Pacer struct {
 	clock   clock
 	created time.Time
@@ -70,24 +71,41 @@ func newPacer(clk clock, limits map[string]int) *Pacer {
 }
 
 func (p *Pacer) bucket(account, method string) *bucket {
-	n := p.limits[method]
-	if n == 0 {
+	if p.limits[method] == 0 {
 		return nil
 	}
-	k := paceKey{account, method}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.bucketLocked(paceKey{account, method}, true)
+}
+
+// bucketLocked returns k's bucket, made on first use, with the start guard
+// when guard is set; p.mu is held.
+func (p *Pacer) bucketLocked(k paceKey, guard bool) *bucket {
 	b := p.buckets[k]
 	if b == nil {
+		n := p.limits[k.method]
 		b = &bucket{limiter: rate.NewLimiter(rate.Every((time.Second+manyMargin)/time.Duration(n)), 1)}
 		if n == 1 {
 			b.limiter = rate.NewLimiter(rate.Every(time.Second+oneMargin), 1)
 			b.one = make(chan struct{}, 1)
 		}
-		b.limiter.AllowN(p.created, 1) // a call may have been made just before this process started
+		if guard {
+			b.limiter.AllowN(p.created, 1) // a call may have been made just before this process started
+		}
 		p.buckets[k] = b
 	}
 	return b
+}
+
+// skipStartGuard lets account's first calls go at once: the caller knows no
+// other process called it lately. Methods already paced are left as they are.
+func (p *Pacer) skipStartGuard(account string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for method := range p.limits {
+		p.bucketLocked(paceKey{account, method}, false)
+	}
 }
 
 // turn waits until account (a client's URL prefix) may be sent method, or
