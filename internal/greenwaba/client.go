@@ -129,12 +129,6 @@ func ParseAPIURL(s string) (*url.URL, error) {
 	return u, nil
 }
 
-// SkipStartGuard lets this client's first calls go at once instead of a
-// second after the Pacer was made (the guard against another process having
-// just called the account). Call it first, and only when no other process can
-// have called the account lately. Calls already made keep their pace.
-func (c *Client) SkipStartGuard() { c.pacer.skipStartGuard(c.prefix) }
-
 // UserAgent builds the User-Agent header value from the provider's version
 // and, when known, Terraform's:
 // "terraform-provider-greenwaba/0.1.0 (+https://www.terraform.io) Terraform/1.11.4".

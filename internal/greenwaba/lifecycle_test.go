@@ -83,43 +83,6 @@ func TestPacer_oneTurnPerAccountAndMethod(t *testing.T) {
 	}
 }
 
-// TestPacer_skipStartGuard: an account whose start guard is skipped gets
-// its first turn of every method at once, another account still waits the
-// guard, and a method already paced keeps its pace.
-func TestPacer_skipStartGuard(t *testing.T) {
-	clk := &fakeClock{t: time.Unix(1_000_000, 0)}
-	p := newPacer(clk, methodLimits)
-	step := time.Second + oneMargin
-	ctx := context.Background()
-	// waitFor is how long account's next turn of method waits.
-	waitFor := func(account, method string) time.Duration {
-		t.Helper()
-		start := clk.now()
-		done, err := p.turn(ctx, account, method)
-		if err != nil {
-			t.Fatal(err)
-		}
-		done()
-		return clk.now().Sub(start)
-	}
-	if w := waitFor("a1", "getSettings"); w != step {
-		t.Fatalf("guarded first turn waited %v, want %v", w, step)
-	}
-	p.skipStartGuard("a1")
-	p.skipStartGuard("a2")
-	for _, m := range []string{"setSettings", "getStateInstance", "receiveNotification"} {
-		if w := waitFor("a1", m); w != 0 {
-			t.Errorf("a1 %s after the skip waited %v, want 0", m, w)
-		}
-	}
-	if w := waitFor("a1", "getSettings"); w != step {
-		t.Errorf("a1 getSettings, paced before the skip, waited %v, want %v", w, step)
-	}
-	if w := waitFor("a2", "getSettings"); w != 0 {
-		t.Errorf("a2 getSettings after the skip waited %v, want 0", w)
-	}
-}
-
 // TestPacer_realLimitsSeeNo429: clients sharing one Pacer, calling one
 // account concurrently with every paced method, are never rate limited by
 // the mock's real limits (D15), Retry-After or not.

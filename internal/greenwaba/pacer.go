@@ -34,15 +34,16 @@ const (
 
 // Pacer keeps a process's calls within GreenWaba's rate limits (D15): one
 // golang.org/x/time/rate limiter per account (API URL and idInstance) and
-// method, shared by every client given the same Pacer. Each limiter starts
-// as if a call had just been made when the Pacer was created, because
-// another process (Terraform's previous command) may have called the
-// account an instant earlier; skipStartGuard lifts that for an account no
-// other process can have called. A Pacer is safe for concurrent use.
+// method, shared by every client given the same Pacer. Another process
+// (Terraform's previous command) may have called the account an instant
+// earlier. A Pacer made by NewSharedPacer knows when from a paceStore; any
+// other starts each limiter as if a call had just been made when the Pacer
+// was created (the start guard). A Pacer is safe for concurrent use.
 type Pacer struct {
 	clock   clock
 	created time.Time
 	limits  map[string]int // per method; methodLimits but in tests
+	store   *paceStore     // nil: the start guard
 
 	mu      sync.Mutex
 	buckets map[paceKey]*bucket
@@ -66,46 +67,66 @@ type bucket struct {
 // every client through Config.Pacer.
 func NewPacer() *Pacer { return newPacer(realClock{}, methodLimits) }
 
+// NewSharedPacer is NewPacer sharing the pace of one-a-second methods with
+// later processes through files in dir (made if missing): the first call of
+// such a method waits only for what is left of the second after the last
+// call of an earlier process, and not at all when there was none.
+func NewSharedPacer(dir string) (*Pacer, error) {
+	store, err := openPaceStore(dir)
+	if err != nil {
+		return nil, err
+	}
+	p := NewPacer()
+	p.store = store
+	return p, nil
+}
+
 func newPacer(clk clock, limits map[string]int) *Pacer {
 	return &Pacer{clock: clk, created: clk.now(), limits: limits, buckets: map[paceKey]*bucket{}}
 }
 
 func (p *Pacer) bucket(account, method string) *bucket {
-	if p.limits[method] == 0 {
+	n := p.limits[method]
+	if n == 0 {
 		return nil
 	}
+	k := paceKey{account, method}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.bucketLocked(paceKey{account, method}, true)
-}
-
-// bucketLocked returns k's bucket, made on first use, with the start guard
-// when guard is set; p.mu is held.
-func (p *Pacer) bucketLocked(k paceKey, guard bool) *bucket {
 	b := p.buckets[k]
 	if b == nil {
-		n := p.limits[k.method]
 		b = &bucket{limiter: rate.NewLimiter(rate.Every((time.Second+manyMargin)/time.Duration(n)), 1)}
 		if n == 1 {
 			b.limiter = rate.NewLimiter(rate.Every(time.Second+oneMargin), 1)
 			b.one = make(chan struct{}, 1)
 		}
-		if guard {
-			b.limiter.AllowN(p.created, 1) // a call may have been made just before this process started
-		}
+		b.limiter.AllowN(p.lastBefore(k, n), 1)
 		p.buckets[k] = b
 	}
 	return b
 }
 
-// skipStartGuard lets account's first calls go at once: the caller knows no
-// other process called it lately. Methods already paced are left as they are.
-func (p *Pacer) skipStartGuard(account string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for method := range p.limits {
-		p.bucketLocked(paceKey{account, method}, false)
+// lastBefore is when k's last call before this process ended, as far as the
+// Pacer can tell: from the store for a one-a-second method, else (or when the
+// store cannot tell) the Pacer's creation, since a call may have been made
+// just before this process started. A last call from a clock ahead of ours
+// counts as now.
+func (p *Pacer) lastBefore(k paceKey, perSecond int) time.Time {
+	if p.store == nil || perSecond != 1 {
+		return p.created
 	}
+	last, known := p.store.load(k)
+	if !known {
+		return p.created
+	}
+	return minTime(last, p.clock.now())
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // turn waits until account (a client's URL prefix) may be sent method, or
@@ -136,7 +157,11 @@ func (p *Pacer) turn(ctx context.Context, account, method string) (done func(), 
 		return nil, err
 	}
 	return func() {
-		b.limiter.AllowN(p.clock.now(), 1)
+		end := p.clock.now()
+		b.limiter.AllowN(end, 1)
+		if p.store != nil {
+			p.store.save(paceKey{account, method}, end)
+		}
 		<-b.one
 	}, nil
 }

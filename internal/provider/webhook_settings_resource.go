@@ -403,12 +403,6 @@ func (r *webhookSettingsResource) apply(ctx context.Context, op string, planned 
 
 	token := desiredToken(&plan, &config)
 	ctx = maskSecrets(ctx, token)
-	if prior == nil {
-		// Nothing in this configuration called the account before its create: the plan does not read an account
-		// it is about to create. So the create need not wait the second that guards against the previous
-		// provider process having just called it.
-		client.SkipStartGuard()
-	}
 	if err := converge(ctx, client, plan.settingsUpdate(token), resend); err != nil {
 		diags.Append(r.data.applyErrorDiag(err, op, id, timeout))
 		return diags
