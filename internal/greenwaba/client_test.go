@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/http/httptrace"
 	"strings"
 	"sync"
@@ -379,6 +380,41 @@ func TestClient_retriesAttemptTimeout(t *testing.T) {
 	}
 	if !retried {
 		t.Errorf("no retry after a timeout logged: %v", rec.all())
+	}
+}
+
+// TestClient_attemptTimeoutIsNotTheContexts: a call whose attempts all
+// outlast the request timeout failed (TimedOut), its context still running;
+// a call its context ended stopped. Both errors unwrap to DeadlineExceeded.
+func TestClient_attemptTimeoutIsNotTheContexts(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // never answers
+	}))
+	t.Cleanup(ts.Close)
+
+	c, _ := newTestClient(t, ts.URL, func(cfg *Config) {
+		cfg.RequestTimeout = 50 * time.Millisecond
+		cfg.Retry.MaxRetries = 1
+	})
+	_, err := c.GetSettings(context.Background())
+	var ae *APIError
+	if !errors.As(err, &ae) || !ae.TimedOut || ae.Attempts != 2 || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %#v, want TimedOut after 2 attempts", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "getSettings for instance 1101000001 failed after 2 attempts: ") ||
+		!strings.Contains(msg, "Client.Timeout exceeded") {
+		t.Errorf("message %q, want the call failed after 2 attempts on the request timeout", msg)
+	}
+
+	c, _ = newTestClient(t, ts.URL, func(cfg *Config) { cfg.RequestTimeout = time.Minute })
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = c.GetSettings(ctx)
+	if !errors.As(err, &ae) || ae.TimedOut || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %#v, want the context's deadline, not TimedOut", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "getSettings for instance 1101000001 stopped after 1 attempt: context deadline exceeded") {
+		t.Errorf("message %q, want the call stopped by its context", msg)
 	}
 }
 

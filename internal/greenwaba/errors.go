@@ -20,26 +20,41 @@ type APIError struct {
 	IDInstance int64
 	StatusCode int    // HTTP status of the final answer; 0 when none arrived
 	Body       string // start of the answer, one line, secrets masked
-	Attempts   int    // requests sent, the first one included
+	// Attempts counts the requests sent, the first one included; for
+	// SetSettings, those of all its writes.
+	Attempts int
+	// Writes is, for SetSettings, how many times it sent the write: more
+	// than 1 when a write that may have been saved proved not saved and was
+	// sent again (D20). 0 for other calls.
+	Writes int
 	// InBody is set when StatusCode came in the JSON body of an HTTP 200
 	// answer, as {"code": 401, ...} (D19).
 	InBody bool
 	// MayBeSaved is set when a setSettings failed after the request may have
-	// reached GreenWaba (D20).
+	// reached GreenWaba (D20) and it is not known whether it was saved: the
+	// check did not run (the context ended) or failed.
 	MayBeSaved bool
+	// NotSaved is set when SetSettings gave up after its last write: every
+	// one of its writes failed in a way that may have saved it, and each time
+	// the account showed that it had not (D20).
+	NotSaved bool
+	// TimedOut is set when the last attempt was sent and got no answer within
+	// the request timeout (Config.RequestTimeout), the context still running.
+	TimedOut bool
 	// Err is the cause when no usable answer arrived: a network error (URLs
 	// masked) or the context's error. Nil for plain error statuses.
 	Err error
 
-	lastStatus int  // status of the last answer before the context ended the call
-	timedOut   bool // the last attempt was sent and gave up waiting for its answer
+	lastStatus int // status of the last answer before the context ended the call
 }
 
 // Error says what happened.
 func (e *APIError) Error() string {
 	var msg string
 	switch code := e.StatusCode; {
-	case e.Err != nil && isContextErr(e.Err):
+	case e.Err != nil && isContextErr(e.Err) && !e.TimedOut:
+		// The call's context ended it. (An attempt's own timeout reads as a context error too, but the
+		// call failed, its context still running.)
 		msg = fmt.Sprintf("GreenWaba %s for instance %d stopped after %s: %v", e.Method, e.IDInstance, attempts(e.Attempts), e.Err)
 		if e.lastStatus != 0 {
 			msg += fmt.Sprintf(" (last answer: HTTP %d %s)", e.lastStatus, http.StatusText(e.lastStatus))

@@ -68,6 +68,11 @@ func TestAPIError_messagesSayWhatHappened(t *testing.T) {
 			"GreenWaba getSettings for instance 7 failed after 5 attempts: connection refused"},
 		{&APIError{Method: "getSettings", IDInstance: 7, Attempts: 2, Err: context.Canceled, lastStatus: 429},
 			"GreenWaba getSettings for instance 7 stopped after 2 attempts: context canceled (last answer: HTTP 429 Too Many Requests)"},
+		{&APIError{Method: "getSettings", IDInstance: 7, Attempts: 2, TimedOut: true,
+			Err: fmt.Errorf("Get \"x\": %w (Client.Timeout exceeded while awaiting headers)", context.DeadlineExceeded)},
+			`GreenWaba getSettings for instance 7 failed after 2 attempts: Get "x": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`},
+		{&APIError{Method: "setSettings", IDInstance: 7, StatusCode: 500, Body: "Internal Server Error", Attempts: 4, Writes: 3, NotSaved: true},
+			"GreenWaba setSettings for instance 7 answered HTTP 500 Internal Server Error after 4 attempts: Internal Server Error"},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {

@@ -334,24 +334,40 @@ func isUnexpected(err error) bool {
 // TestSetSettings_ambiguousWrites (D20): after a failure that may follow a
 // saved write, the client asks the account and writes again only when the
 // write was not saved, at most maxWrites times; failures that cannot follow
-// a saved write are retried as any call.
+// a saved write are retried as any call. A failed call's error counts the
+// attempts of every write and says what became of the write: NotSaved when
+// every check found it not saved, MayBeSaved when a check failed.
 func TestSetSettings_ambiguousWrites(t *testing.T) {
 	bad502 := fakeFault{status: 502, body: "Bad Gateway"}
+	unauthorized := fakeFault{status: 401, body: "Unauthorized"}
+	// outcome is what the error of a failed call says; nil for a call that succeeds.
+	type outcome struct {
+		writes, attempts     int
+		mayBeSaved, notSaved bool
+	}
 	tests := []struct {
 		name   string
 		reboot bool // saved writes leave the account starting
 		faults []fakeFault
-		sent   int // setSettings requests
-		err    bool
+		checks []fakeFault // getStateInstance faults
+		sent   int         // setSettings requests
+		want   *outcome
 	}{
-		{"502 before processing: written again", false, []fakeFault{bad502}, 2, false},
-		{"502 ×2 before processing: written a third time", false, []fakeFault{bad502, bad502}, 3, false},
-		{"502 ×3 before processing: gives up", false, []fakeFault{bad502, bad502, bad502}, 3, true},
-		{"drop before processing: written again", false, []fakeFault{{drop: true}}, 2, false},
-		{"502 after processing, values show: not written again", false, []fakeFault{{status: 502, processed: true}}, 1, false},
-		{"drop after processing, account starting: not written again", true, []fakeFault{{drop: true, processed: true}}, 1, false},
-		{"500 after processing, account starting: not written again", true, []fakeFault{{status: 500, processed: true}}, 1, false},
-		{"429 and 503: certainly not saved, retried", false, []fakeFault{{status: 429}, {status: 503}}, 3, false},
+		{"502 before processing: written again", false, []fakeFault{bad502}, nil, 2, nil},
+		{"502 ×2 before processing: written a third time", false, []fakeFault{bad502, bad502}, nil, 3, nil},
+		{"502 ×3 before processing: gives up, none saved", false, []fakeFault{bad502, bad502, bad502}, nil, 3,
+			&outcome{writes: 3, attempts: 3, notSaved: true}},
+		{"429 within a write: the attempts of every write count", false, []fakeFault{bad502, {status: 429}, bad502, bad502}, nil, 4,
+			&outcome{writes: 3, attempts: 4, notSaved: true}},
+		{"502, the check fails: may have been saved", false, []fakeFault{bad502}, []fakeFault{unauthorized}, 1,
+			&outcome{writes: 1, attempts: 1, mayBeSaved: true}},
+		{"502 ×2, the second check fails: the last may have been saved", false, []fakeFault{bad502, bad502}, []fakeFault{{}, unauthorized}, 2,
+			&outcome{writes: 2, attempts: 2, mayBeSaved: true}},
+		{"drop before processing: written again", false, []fakeFault{{drop: true}}, nil, 2, nil},
+		{"502 after processing, values show: not written again", false, []fakeFault{{status: 502, processed: true}}, nil, 1, nil},
+		{"drop after processing, account starting: not written again", true, []fakeFault{{drop: true, processed: true}}, nil, 1, nil},
+		{"500 after processing, account starting: not written again", true, []fakeFault{{status: 500, processed: true}}, nil, 1, nil},
+		{"429 and 503: certainly not saved, retried", false, []fakeFault{{status: 429}, {status: 503}}, nil, 3, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -361,18 +377,25 @@ func TestSetSettings_ambiguousWrites(t *testing.T) {
 				f.reboot()
 			}
 			f.fault("setSettings", tt.faults...)
+			f.fault("getStateInstance", tt.checks...)
 			err := c.SetSettings(context.Background(), SettingsUpdate{WebhookURL: ptr("https://hooks.example.test/wa"), WebhookURLToken: ptr(hookToken)})
-			if (err != nil) != tt.err {
-				t.Fatalf("err = %v, want error %t", err, tt.err)
+			if (err != nil) != (tt.want != nil) {
+				t.Fatalf("err = %v, want error %t", err, tt.want != nil)
 			}
-			var ae *APIError
-			if tt.err && (!errors.As(err, &ae) || !ae.MayBeSaved) {
-				t.Errorf("err = %v, want an APIError marked MayBeSaved (the provider words it)", err)
+			if tt.want != nil {
+				var ae *APIError
+				if !errors.As(err, &ae) {
+					t.Fatalf("err = %v, want an APIError", err)
+				}
+				got := outcome{writes: ae.Writes, attempts: ae.Attempts, mayBeSaved: ae.MayBeSaved, notSaved: ae.NotSaved}
+				if got != *tt.want {
+					t.Errorf("err = %v: %+v, want %+v", err, got, *tt.want)
+				}
 			}
 			if n := f.count("setSettings"); n != tt.sent {
 				t.Errorf("setSettings sent %d times, want %d", n, tt.sent)
 			}
-			if n := f.savedWrites(); n != 1 && !tt.err {
+			if n := f.savedWrites(); n != 1 && tt.want == nil {
 				t.Errorf("%d writes saved, want 1", n)
 			}
 			for _, l := range rec.all() {

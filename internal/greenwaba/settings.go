@@ -205,8 +205,10 @@ const maxWrites = 3
 // account is starting (rebooting) or already shows u, or writes again when
 // it is neither, up to maxWrites writes in all. After a timeout the API may
 // still be working on the request, so "neither" counts only once it has
-// lasted another request timeout. The change shows in GetSettings only after
-// the account's apply delay: use WaitForSettings.
+// lasted another request timeout. Its *APIError counts the attempts of every
+// write and says whether the last write may have been saved (MayBeSaved) or
+// the account showed after each that none was (NotSaved). The change shows in
+// GetSettings only after the account's apply delay: use WaitForSettings.
 func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 	if u.isEmpty() {
 		return nil
@@ -219,19 +221,24 @@ func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 	if u.WebhookURLToken != nil && *u.WebhookURLToken != "" {
 		r.secrets = []string{*u.WebhookURLToken}
 	}
+	attempts := 0 // over all writes
 	for writes := 1; ; writes++ {
 		var out struct {
 			SaveSettings *bool `json:"saveSettings"`
 		}
 		err := c.callJSON(ctx, r, &out, func() bool { return out.SaveSettings != nil && *out.SaveSettings })
 		var ae *APIError
-		if err == nil || !errors.As(err, &ae) || !ae.MayBeSaved || ctx.Err() != nil {
+		if errors.As(err, &ae) {
+			attempts += ae.Attempts
+			ae.Attempts, ae.Writes = attempts, writes
+		}
+		if ae == nil || !ae.MayBeSaved || ctx.Err() != nil {
 			return err
 		}
 		// An answer (a 5xx, a closed connection) means the API is done with the request; after a timeout it
 		// may take it a moment later, as long as it was given to answer.
 		settled := c.clock.now()
-		if ae.timedOut {
+		if ae.TimedOut {
 			settled = settled.Add(c.timeout)
 		}
 		saved, why, checkErr := c.writeSaved(ctx, u, settled)
@@ -246,6 +253,7 @@ func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 			return nil
 		}
 		if writes == maxWrites {
+			ae.MayBeSaved, ae.NotSaved = false, true // asked after every write: none was saved
 			return err
 		}
 	}

@@ -221,7 +221,7 @@ func (c *Client) errorOf(r request, a answer, attempts int) *APIError {
 		e.Body = errorExcerpt(a.body, c.secrets(r)...)
 	}
 	e.MayBeSaved = r.write && mayBeSaved(a)
-	e.timedOut = a.timeout
+	e.TimedOut = a.timeout
 	return e
 }
 

@@ -17,9 +17,13 @@ import (
 // and TF_ACC_PROVIDER_HOST names the registry that CLI resolves unqualified sources against, as the test
 // harness reads it (registry.opentofu.org for OpenTofu; `make testacc-tofu` sets both).
 
-// providerAddress is the address the CLI gives source = "greenwaba/greenwaba": main.go serves
+// providerSource is the provider's source in the tests' configurations (required_providers, dev_overrides):
+// unqualified, so that each CLI resolves it against its own registry.
+const providerSource = "greenwaba/greenwaba"
+
+// providerAddress is the address the CLI gives providerSource: main.go serves
 // registry.terraform.io/greenwaba/greenwaba, OpenTofu installs registry.opentofu.org/greenwaba/greenwaba.
-var providerAddress = testRegistryHost() + "/greenwaba/greenwaba"
+var providerAddress = testRegistryHost() + "/" + providerSource
 
 func testRegistryHost() string {
 	if host := os.Getenv(resource.EnvTfAccProviderHost); host != "" {

@@ -29,7 +29,13 @@ func (d *providerData) explain(err error, id int64) string {
 	}
 	var advice string
 	switch code := ae.StatusCode; {
-	case ae.Err != nil && (errors.Is(ae.Err, context.Canceled) || errors.Is(ae.Err, context.DeadlineExceeded)):
+	case ae.TimedOut: // before the context's errors: an attempt's timeout also reads as DeadlineExceeded
+		advice = "GreenWaba did not answer within request_timeout" + d.requestTimeoutValue() + ": raise " +
+			"request_timeout in the provider configuration, and the resource's timeouts with it (they bound all " +
+			"the attempts together), or retry later."
+	case ae.Err != nil && errors.Is(ae.Err, context.DeadlineExceeded):
+		advice = "The operation ran out of time: raise the resource's timeouts, or retry later."
+	case ae.Err != nil && errors.Is(ae.Err, context.Canceled):
 	case ae.Err != nil:
 		advice = "Check api_url (or " + envAPIURL + ") and the network."
 	case code == http.StatusUnauthorized:
@@ -48,14 +54,39 @@ func (d *providerData) explain(err error, id int64) string {
 	case code >= 500:
 		advice = "GreenWaba is having trouble; retry later."
 	}
-	if ae.MayBeSaved {
-		advice += " The write may have been saved (each saved write reboots the account); the next plan shows " +
-			"what the account has."
-	}
+	advice = strings.TrimSpace(advice + " " + writeOutcome(ae))
 	if advice == "" {
 		return msg
 	}
-	return msg + ". " + strings.TrimSpace(advice)
+	return msg + ". " + advice
+}
+
+// requestTimeoutValue is request_timeout in parentheses, or "" where it is not known.
+func (d *providerData) requestTimeoutValue() string {
+	if d.requestTimeout <= 0 {
+		return ""
+	}
+	return " (" + d.requestTimeout.String() + ")"
+}
+
+// writeOutcome says what became of the settings write that failed with e, as far as the provider knows: it may
+// have been saved when the check that follows such a failure (D20) did not run or failed; none was saved when
+// the provider gave up after checking every write. "" when e says nothing about it.
+func writeOutcome(e *greenwaba.APIError) string {
+	switch {
+	case e.MayBeSaved && e.Writes > 1:
+		return fmt.Sprintf("The last of the %d writes may have been saved (the account showed that the ones "+
+			"before it were not; each saved write reboots the account); the next plan shows what the account has.",
+			e.Writes)
+	case e.MayBeSaved:
+		return "The write may have been saved (each saved write reboots the account); the next plan shows what " +
+			"the account has."
+	case e.NotSaved:
+		// Writes is the client's maximum (3): it gives up only after that many.
+		return fmt.Sprintf("The write was sent %d times and none was saved: after each, the provider asked "+
+			"GreenWaba and found the account's previous settings.", e.Writes)
+	}
+	return ""
 }
 
 // statusOf says how the API answered e: "HTTP 401 to getSettings", or, for an error inside an HTTP 200

@@ -27,7 +27,8 @@ func (d *notificationDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"gate on the queue in a `check` block, a `precondition` or a `postcondition`. " + notificationReadNote + "\n\n" +
 			"**The results are stored in the Terraform state** (and shown in plans), and a notification carries phone " +
 			"numbers and message text. When they must not be written anywhere, use the `greenwaba_notification` " +
-			"ephemeral resource instead (Terraform 1.10 and later): same arguments, same results, nothing in state.",
+			"ephemeral resource instead (Terraform 1.10 and later, OpenTofu 1.11 and later): same arguments, same " +
+			"results, nothing in state.",
 		Attributes: notificationAttributes(),
 	}
 }

@@ -27,8 +27,8 @@ func (e *notificationEphemeralResource) Schema(_ context.Context, _ ephemeral.Sc
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the head of an account's notification queue (ReceiveNotification) without " +
 			"writing it to the plan or the state: the twin of the `greenwaba_notification` data source, for " +
-			"pipelines that must not store message contents (phone numbers, text). Requires Terraform 1.10 or later. " +
-			notificationReadNote,
+			"pipelines that must not store message contents (phone numbers, text). Requires Terraform 1.10 or " +
+			"later, or OpenTofu 1.11 or later. " + notificationReadNote,
 		Attributes: toEphemeralAttributes(notificationAttributes()),
 	}
 }

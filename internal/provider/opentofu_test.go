@@ -40,16 +40,23 @@ func newPluginCLI(t *testing.T, hcl string) *terraformCLI {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
+	tf := devOverridesCLI(t, plugins, dir)
+	tf.writeConfig(hcl)
+	return tf
+}
+
+// devOverridesCLI returns the CLI under test set to run in dir with the provider binary in the directory
+// plugins (dev_overrides, no init), and env added to its environment.
+func devOverridesCLI(t *testing.T, plugins, dir string, env ...string) *terraformCLI {
+	t.Helper()
 	cliConfig := filepath.Join(t.TempDir(), "terraformrc")
 	overrides := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		"greenwaba/greenwaba", plugins)
+		providerSource, plugins)
 	if err := os.WriteFile(cliConfig, []byte(overrides), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	tf := &terraformCLI{t: t, bin: testCLIPath(t), dir: dir, env: append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")}
-	tf.writeConfig(hcl)
-	return tf
+	return &terraformCLI{t: t, bin: testCLIPath(t), dir: dir, env: append(append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0"), env...)}
 }
 
 // TestAccProvider_openTofuProviderForEach applies a fleet shaped like examples/opentofu/provider-for-each.tf:

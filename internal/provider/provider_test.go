@@ -72,18 +72,8 @@ func newTerraformCLI(t *testing.T, hcl string) *terraformCLI {
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
 	}
-	dir := t.TempDir()
-	hcl = `
-terraform {
-  required_providers {
-    greenwaba = { source = "greenwaba/greenwaba" }
-  }
-}
-` + hcl
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	bin := testCLIPath(t)
+	tf := &terraformCLI{t: t, bin: testCLIPath(t), dir: t.TempDir()}
+	tf.writeConfig(hcl)
 
 	server, err := testProviderServer()
 	if err != nil {
@@ -121,9 +111,8 @@ terraform {
 	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	tf := &terraformCLI{t: t, bin: bin, dir: dir, env: append(os.Environ(),
-		"TF_REATTACH_PROVIDERS="+string(providers), "TF_CLI_CONFIG_FILE="+cliConfig,
-		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")}
+	tf.env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+string(providers), "TF_CLI_CONFIG_FILE="+cliConfig,
+		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
 	tf.run("init", "-no-color")
 	return tf
 }
@@ -140,13 +129,14 @@ func (c *terraformCLI) run(args ...string) string {
 	return string(out)
 }
 
-// writeConfig replaces the root module with hcl (and the provider's required_providers).
+// writeConfig replaces the root module with hcl and the provider's required_providers: every configuration the
+// tests write for the CLI themselves goes through here, so the provider's source is named once.
 func (c *terraformCLI) writeConfig(hcl string) {
 	c.t.Helper()
 	hcl = `
 terraform {
   required_providers {
-    greenwaba = { source = "greenwaba/greenwaba" }
+    greenwaba = { source = "` + providerSource + `" }
   }
 }
 ` + hcl

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -387,25 +388,38 @@ func TestAccReliability_faultsOutlastingRetriesSayWhatHappened(t *testing.T) {
 		name   string
 		method string
 		fault  mockapi.Fault
+		check  *mockapi.Fault // a fault on getStateInstance too, the first call of the check after a failed write
 		want   string
 	}{
-		{"429", "setSettings", mockapi.Fault{Status: 429, RetryAfter: 1},
+		{"429", "setSettings", mockapi.Fault{Status: 429, RetryAfter: 1}, nil,
 			"GreenWaba setSettings for instance 1101000001 answered HTTP 429 Too Many Requests after 2 attempts: Too Many " +
 				"Requests. The provider keeps its own calls within GreenWaba's rate limits, so another client is calling " +
 				"this account too: make fewer concurrent calls to it, or retry later."},
-		{"503", "getSettings", mockapi.Fault{Status: 503},
+		{"503", "getSettings", mockapi.Fault{Status: 503}, nil,
 			"GreenWaba getSettings for instance 1101000001 answered HTTP 503 Service Unavailable after 2 attempts: " +
 				"Service Unavailable. GreenWaba is having trouble; retry later."},
-		{"500 on a write", "setSettings", mockapi.Fault{Status: 500},
+		// A write that may have been saved is checked, found not saved and sent again, 3 writes in all.
+		{"500 on a write", "setSettings", mockapi.Fault{Status: 500}, nil,
+			"GreenWaba setSettings for instance 1101000001 answered HTTP 500 Internal Server Error after 3 attempts: " +
+				"Internal Server Error. GreenWaba is having trouble; retry later. The write was sent 3 times and none " +
+				"was saved: after each, the provider asked GreenWaba and found the account's previous settings."},
+		{"drop on a write", "setSettings", mockapi.Fault{Drop: true}, nil,
+			`GreenWaba setSettings for instance 1101000001 failed after 3 attempts: Post "{api_url}/waInstance1101000001/setSettings/***": EOF. ` +
+				"Check api_url (or GREENWABA_API_URL) and the network. The write was sent 3 times and none was saved: " +
+				"after each, the provider asked GreenWaba and found the account's previous settings."},
+		// The check fails: the provider cannot tell whether the write was saved, and says so.
+		{"500 on a write, and on the check", "setSettings", mockapi.Fault{Status: 500}, &mockapi.Fault{Status: 500},
 			"GreenWaba setSettings for instance 1101000001 answered HTTP 500 Internal Server Error after 1 attempt: " +
-				"Internal Server Error. GreenWaba is having trouble; retry later. The " +
-				"write may have been saved (each saved write reboots the account); the next plan shows what the account has."},
-		{"drop on a write", "setSettings", mockapi.Fault{Drop: true},
-			`/setSettings/***": EOF. Check api_url (or GREENWABA_API_URL) and the network. ` +
-				"The write may have been saved (each saved write reboots the account); the next plan shows what the account has."},
-		{"slow read", "getSettings", mockapi.Fault{DelayMs: 3000},
-			`/getSettings/***": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`},
-		{"400", "getSettings", mockapi.Fault{Status: 400},
+				"Internal Server Error; finding out whether it was saved failed: GreenWaba getStateInstance for instance " +
+				"1101000001 answered HTTP 500 Internal Server Error after 2 attempts: Internal Server Error. GreenWaba is " +
+				"having trouble; retry later. The write may have been saved (each saved write reboots the account); the " +
+				"next plan shows what the account has."},
+		{"slow read", "getSettings", mockapi.Fault{DelayMs: 3000}, nil,
+			`GreenWaba getSettings for instance 1101000001 failed after 2 attempts: Get "{api_url}/waInstance1101000001/getSettings/***": ` +
+				"context deadline exceeded (Client.Timeout exceeded while awaiting headers). GreenWaba did not answer " +
+				"within request_timeout (2s): raise request_timeout in the provider configuration, and the resource's " +
+				"timeouts with it (they bound all the attempts together), or retry later."},
+		{"400", "getSettings", mockapi.Fault{Status: 400}, nil,
 			"GreenWaba getSettings for instance 1101000001 answered HTTP 400 Bad Request: Bad Request"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -421,17 +435,30 @@ provider "greenwaba" {
 `, acc.baseURL, acc.id, acc.token) + matrixResource(hookURL, false)
 			f := c.fault
 			f.IDInstance, f.Method, f.Count = acc.id, c.method, 10
+			arm := func() {
+				addFault(t, acc.srv, f)
+				if c.check != nil {
+					check := *c.check
+					check.IDInstance, check.Method, check.Count = acc.id, "getStateInstance", 10
+					addFault(t, acc.srv, check)
+				}
+			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
-					{PreConfig: func() { addFault(t, acc.srv, f) }, Config: cfg,
-						ExpectError: regexp.MustCompile(`Cannot create the webhook settings(.|\n)*` + phrase(c.want).String())},
+					{PreConfig: arm, Config: cfg,
+						ExpectError: regexp.MustCompile(`Cannot create the webhook settings(.|\n)*` + withAPIURL(phrase(c.want)))},
 					// With the fault gone, the next run converges with one saved write: the failed ones saved nothing.
 					{PreConfig: func() { acc.srv.ClearFaults() }, Config: cfg, Check: acc.truthful(1)},
 				},
 			})
 		})
 	}
+}
+
+// withAPIURL is re's pattern with {api_url} standing for the mock's URL, which changes from run to run.
+func withAPIURL(re *regexp.Regexp) string {
+	return strings.ReplaceAll(re.String(), regexp.QuoteMeta("{api_url}"), `http://\S+`)
 }
 
 // terraformOnly skips a reliability test under OpenTofu (make testacc-tofu): what it proves is the provider's and

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -172,14 +171,9 @@ func TestAccReliability_soak(t *testing.T) {
 
 // soakConfig writes the configuration of accounts.
 func (c *terraformCLI) soakConfig(baseURL string, accounts []*soakAccount) {
+	c.t.Helper()
 	var b strings.Builder
 	fmt.Fprintf(&b, `
-terraform {
-  required_providers {
-    greenwaba = { source = "greenwaba/greenwaba" }
-  }
-}
-
 provider "greenwaba" {
   api_url         = %q
   request_timeout = "2s"
@@ -204,9 +198,7 @@ resource "greenwaba_webhook_settings" "this" {
   incoming_webhook = each.value.incoming
 }
 `)
-	if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(b.String()), 0o600); err != nil {
-		c.t.Fatal(err)
-	}
+	c.writeConfig(b.String())
 }
 
 // soakPlan plans into tfplan and returns the accounts it creates or updates, sorted.

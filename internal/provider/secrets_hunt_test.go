@@ -85,9 +85,9 @@ var huntBinary = sync.OnceValues(func() (string, error) {
 // hunt is one working directory where terraform runs the built provider against a mock, with everything it
 // prints and logs kept for the search.
 type hunt struct {
-	t       *testing.T
-	dir     string
-	env     []string
+	// The CLI under test with the provider built from this checkout; its writeConfig writes the configuration.
+	// hunt's run replaces its run: it keeps what terraform printed and expects success or failure.
+	*terraformCLI
 	logPath string
 	printed bytes.Buffer // stdout and stderr of every command, and show -json when the state may not hold a secret
 	shown   bytes.Buffer // show -json and the state file, where the plain webhook token may be
@@ -105,29 +105,9 @@ func newHunt(t *testing.T, mockLog *bytes.Buffer, env ...string) *hunt {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	rc := filepath.Join(dir, ".terraformrc")
-	if err := os.WriteFile(rc, fmt.Appendf(nil, `provider_installation {
-  dev_overrides {
-    "greenwaba/greenwaba" = %q
-  }
-  direct {}
-}
-`, bin), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	h := &hunt{t: t, dir: dir, logPath: filepath.Join(dir, "terraform.log"), mockLog: mockLog}
-	h.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"TF_INPUT=0", "TF_LOG=TRACE", "TF_LOG_PATH="+h.logPath)
-	h.env = append(h.env, env...)
-	return h
-}
-
-// write replaces the configuration with hcl.
-func (h *hunt) write(hcl string) {
-	h.t.Helper()
-	if err := os.WriteFile(filepath.Join(h.dir, "main.tf"), []byte(hcl), 0o600); err != nil {
-		h.t.Fatal(err)
-	}
+	logPath := filepath.Join(dir, "terraform.log")
+	cli := devOverridesCLI(t, bin, dir, append([]string{"TF_LOG=TRACE", "TF_LOG_PATH=" + logPath}, env...)...)
+	return &hunt{terraformCLI: cli, logPath: logPath, mockLog: mockLog}
 }
 
 // run runs terraform and keeps what it printed; wantErr says whether it must fail.
@@ -143,7 +123,7 @@ func (h *hunt) runTo(dst *bytes.Buffer, wantErr bool, args ...string) string {
 	if args[0] == "state" {
 		n = 2
 	}
-	cmd := exec.Command("terraform", append(args[:n:n], append([]string{"-no-color"}, args[n:]...)...)...)
+	cmd := exec.Command(h.bin, append(args[:n:n], append([]string{"-no-color"}, args[n:]...)...)...)
 	cmd.Dir, cmd.Env = h.dir, h.env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -220,12 +200,6 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 func huntConfig(baseURL string, ids map[string]int64, token, mode string, importBlocks bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `
-terraform {
-  required_providers {
-    greenwaba = { source = "greenwaba/greenwaba" }
-  }
-}
-
 provider "greenwaba" {
   api_url         = %q
   request_timeout = "5s"
@@ -331,7 +305,7 @@ func TestAccSecretsHunt_goodAPITokens(t *testing.T) {
 			}
 			for _, mode := range []string{"plain", "write-only"} {
 				h := newHunt(t, mockLog, "TF_VAR_webhook_tokens="+string(varsJSON))
-				h.write(huntConfig(baseURL, ids, apiToken, mode, false))
+				h.writeConfig(huntConfig(baseURL, ids, apiToken, mode, false))
 				h.run(false, "plan")
 				h.run(false, "apply", "-auto-approve")
 				h.run(false, "apply", "-refresh-only", "-auto-approve")
@@ -344,7 +318,7 @@ func TestAccSecretsHunt_goodAPITokens(t *testing.T) {
 				}
 				// One account by the import command, the others by import blocks.
 				h.run(false, "import", settingsAddr+`["slash"]`, fmt.Sprintf("%d%s", ids["slash"], suffix))
-				h.write(huntConfig(baseURL, ids, apiToken, mode, true))
+				h.writeConfig(huntConfig(baseURL, ids, apiToken, mode, true))
 				h.run(false, "apply", "-auto-approve")
 				h.run(false, "plan", "-detailed-exitcode")
 				h.showState(mode == "plain")
@@ -375,7 +349,7 @@ func TestAccSecretsHunt_refusedAPITokens(t *testing.T) {
 	}
 	for name, token := range huntBadAPITokens {
 		h := newHunt(t, mockLog, `TF_VAR_webhook_tokens={"a":"plain-token-1"}`)
-		h.write(huntConfig(baseURL, map[string]int64{"a": id}, token, "plain", false))
+		h.writeConfig(huntConfig(baseURL, map[string]int64{"a": id}, token, "plain", false))
 		out := h.run(true, "plan")
 		if !strings.Contains(out, "GreenWaba rejected the API token for instance 1101000702") &&
 			!strings.Contains(out, "GreenWaba does not know instance 1101000702") {

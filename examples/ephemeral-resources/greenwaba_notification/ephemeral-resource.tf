@@ -1,5 +1,6 @@
 # The head of the queue, read without writing it to the plan or the state
-# (Terraform 1.10 and later). Reading it never deletes it.
+# (Terraform 1.10 and later, OpenTofu 1.11 and later). Reading it never
+# deletes it.
 ephemeral "greenwaba_notification" "head" {}
 
 # Gate on the queue without storing what it holds: switch the account to push
