@@ -79,6 +79,10 @@ func (e *APIError) Error() string {
 // Unwrap gives errors.Is access to the cause, e.g. context.DeadlineExceeded.
 func (e *APIError) Unwrap() error { return e.Err }
 
+// Rebooting reports whether the call ended on the 400 GreenWaba answers
+// while the account restarts after a settings write (D18).
+func (e *APIError) Rebooting() bool { return isStarting(e.StatusCode, []byte(e.Body)) }
+
 func attempts(n int) string {
 	if n == 1 {
 		return "1 attempt"

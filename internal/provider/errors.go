@@ -31,10 +31,13 @@ func (d *providerData) explain(err error, id int64) string {
 	switch code := ae.StatusCode; {
 	case ae.TimedOut: // before the context's errors: an attempt's timeout also reads as DeadlineExceeded
 		advice = "GreenWaba did not answer within request_timeout" + d.requestTimeoutValue() + ": raise " +
-			"request_timeout in the provider configuration, and the resource's timeouts with it (they bound all " +
+			"request_timeout in the provider configuration, and the timeouts argument with it (it bounds all " +
 			"the attempts together), or retry later."
 	case ae.Err != nil && errors.Is(ae.Err, context.DeadlineExceeded):
-		advice = "The operation ran out of time: raise the resource's timeouts, or retry later."
+		advice = "The operation ran out of time: raise its timeouts argument, or retry later."
+	case ae.Rebooting():
+		advice = "The account was still restarting after a settings write when the provider stopped waiting " +
+			"(GreenWaba can take up to 5 minutes): retry later, or raise the timeouts argument to wait longer."
 	case ae.Err != nil && errors.Is(ae.Err, context.Canceled):
 	case ae.Err != nil:
 		advice = "Check api_url (or " + envAPIURL + ") and the network."

@@ -50,14 +50,19 @@ func TestExplain_saysWhatHappenedAndWhatToDo(t *testing.T) {
 			TimedOut: true, Err: clientTimeout},
 			"getSettings/***\": context deadline exceeded (Client.Timeout exceeded while awaiting headers). GreenWaba " +
 				"did not answer within request_timeout (2s): raise request_timeout in the provider configuration, and " +
-				"the resource's timeouts with it (they bound all the attempts together), or retry later."},
+				"the timeouts argument with it (it bounds all the attempts together), or retry later."},
 		{"a write slower than request_timeout, every write checked", &greenwaba.APIError{Method: "setSettings",
 			IDInstance: id, Attempts: 3, Writes: 3, NotSaved: true, TimedOut: true, Err: writeTimeout},
 			"or retry later. The write was sent 3 times and none was saved"},
 		{"the operation's deadline", &greenwaba.APIError{Method: "getSettings", IDInstance: id, Attempts: 3,
 			Err: context.DeadlineExceeded},
-			"stopped after 3 attempts: context deadline exceeded. The operation ran out of time: raise the resource's " +
-				"timeouts, or retry later."},
+			"stopped after 3 attempts: context deadline exceeded. The operation ran out of time: raise its timeouts " +
+				"argument, or retry later."},
+		{"a reboot outlasting the operation", &greenwaba.APIError{Method: "receiveNotification", IDInstance: id,
+			Attempts: 4, StatusCode: 400, Body: "instance in starting process try later"},
+			"answered HTTP 400 Bad Request after 4 attempts: instance in starting process try later. The account was " +
+				"still restarting after a settings write when the provider stopped waiting (GreenWaba can take up to 5 " +
+				"minutes): retry later, or raise the timeouts argument to wait longer."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := (&providerData{requestTimeout: 2 * time.Second}).explain(tc.err, id)

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 )
@@ -21,7 +22,7 @@ func (d *notificationDataSource) Metadata(_ context.Context, req datasource.Meta
 	resp.TypeName = req.ProviderTypeName + "_notification"
 }
 
-func (d *notificationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *notificationDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the head of an account's notification queue (ReceiveNotification), for plans that " +
 			"gate on the queue in a `check` block, a `precondition` or a `postcondition`. " + notificationReadNote + "\n\n" +
@@ -31,6 +32,15 @@ func (d *notificationDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"results, nothing in state.",
 		Attributes: notificationAttributes(),
 	}
+	resp.Schema.Attributes["timeouts"] = timeouts.AttributesWithOpts(ctx, timeouts.Opts{
+		ReadDescription: notificationTimeoutDescription("read"),
+	})
+}
+
+// notificationDataSourceModel is the data source's configuration and results.
+type notificationDataSourceModel struct {
+	notificationModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (d *notificationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -38,9 +48,15 @@ func (d *notificationDataSource) Configure(_ context.Context, req datasource.Con
 }
 
 func (d *notificationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	m, diags := readConfiguredHead(ctx, req.Config, d.data)
+	var m notificationDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	limit, diags := m.Timeouts.Read(ctx, defaultNotificationTimeout)
 	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(m.readHead(ctx, d.data, limit, "read")...)
 	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	}
 }

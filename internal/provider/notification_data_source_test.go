@@ -567,3 +567,58 @@ func (c jsonCheck) CheckValue(v any) error {
 }
 
 func (c jsonCheck) String() string { return c.want }
+
+// TestAccNotificationDataSource_timeoutsBoundTheRead: timeouts.read must be longer than receive_timeout, which is
+// refused at plan time before the queue is read; and it bounds a read that meets the account's reboot (D18): the
+// read keeps retrying the reboot's 400s past max_retries until then, and ends saying the account was restarting.
+func TestAccNotificationDataSource_timeoutsBoundTheRead(t *testing.T) {
+	m := newNotificationMock(t, mockapi.Options{RebootErrors: true})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: m.config(`
+data "greenwaba_notification" "head" {
+  receive_timeout = 10
+  timeouts = {
+    read = "10s"
+  }
+}
+`),
+				PlanOnly: true,
+				ExpectError: phrase(`timeouts.read is 10s, but a read of an empty queue waits receive_timeout (10s) for a ` +
+					`notification: make timeouts.read longer than receive_timeout, such as "1m10s".`),
+			},
+			{
+				PreConfig: func() {
+					if n := m.requests(t, "receiveNotification"); n != 0 {
+						t.Errorf("the refused timeout still read the queue %d times", n)
+					}
+					// A settings write that takes an hour to apply: the account restarts meanwhile.
+					if err := m.SetApplyDelay(notificationTestID, time.Hour); err != nil {
+						t.Fatal(err)
+					}
+					resp, err := http.Post(fmt.Sprintf("%s/waInstance%d/setSettings/%s", m.baseURL, notificationTestID,
+						notificationTestToken), "application/json", strings.NewReader(`{"incomingWebhook":"yes"}`))
+					if err != nil {
+						t.Fatal(err)
+					}
+					_ = resp.Body.Close()
+				},
+				Config: m.config(`
+data "greenwaba_notification" "head" {
+  timeouts = {
+    read = "8s"
+  }
+}
+`),
+				PlanOnly:    true,
+				ExpectError: phrase("The account was still restarting after a settings write when the provider stopped waiting"),
+			},
+		},
+	})
+	// providerConfig allows 2 retries: the reboot's 400s must not have used them up.
+	if n := m.requests(t, "receiveNotification"); n <= 3 {
+		t.Errorf("the read met the reboot %d times, want more than max_retries + 1 = 3", n)
+	}
+}

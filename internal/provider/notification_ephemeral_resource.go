@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/ephemeral/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 )
@@ -23,7 +24,7 @@ func (e *notificationEphemeralResource) Metadata(_ context.Context, req ephemera
 	resp.TypeName = req.ProviderTypeName + "_notification"
 }
 
-func (e *notificationEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+func (e *notificationEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the head of an account's notification queue (ReceiveNotification) without " +
 			"writing it to the plan or the state: the twin of the `greenwaba_notification` data source, for " +
@@ -31,6 +32,15 @@ func (e *notificationEphemeralResource) Schema(_ context.Context, _ ephemeral.Sc
 			"later, or OpenTofu 1.11 or later. " + notificationReadNote,
 		Attributes: toEphemeralAttributes(notificationAttributes()),
 	}
+	resp.Schema.Attributes["timeouts"] = timeouts.AttributesWithOpts(ctx, timeouts.Opts{
+		OpenDescription: notificationTimeoutDescription("read"),
+	})
+}
+
+// notificationEphemeralModel is the ephemeral resource's configuration and results.
+type notificationEphemeralModel struct {
+	notificationModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (e *notificationEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
@@ -38,9 +48,15 @@ func (e *notificationEphemeralResource) Configure(_ context.Context, req ephemer
 }
 
 func (e *notificationEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	m, diags := readConfiguredHead(ctx, req.Config, e.data)
+	var m notificationEphemeralModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	limit, diags := m.Timeouts.Open(ctx, defaultNotificationTimeout)
 	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(m.readHead(ctx, e.data, limit, "open")...)
 	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.Result.Set(ctx, m)...)
+		resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
 	}
 }

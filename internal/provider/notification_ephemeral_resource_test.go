@@ -163,6 +163,8 @@ func TestAccNotificationEphemeralResource_invalidNumbersFailAtPlanNamingAttribut
 		"receive_timeout = 90":  "Attribute receive_timeout value must be a whole number from 5 to 60, got 90.",
 		"receive_timeout = 5.5": "Attribute receive_timeout value must be a whole number from 5 to 60, got 5.5.",
 		"id_instance = 1.5":     "Attribute id_instance value must be a whole number of at least 1, got 1.5.",
+		`timeouts = { open = "0s" }`: `timeouts.open is 0s, but a read of an empty queue waits receive_timeout (5s) ` +
+			`for a notification: make timeouts.open longer than receive_timeout, such as "1m5s".`,
 	} {
 		steps = append(steps, resource.TestStep{
 			Config: m.config(fmt.Sprintf(`

@@ -15,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	ephemeralschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -209,19 +209,20 @@ const notificationReadNote = "Reading the head never acknowledges it: the provid
 	"so the same notification (with the same `receipt_id`) comes back on every read until something else deletes it. " +
 	"Each read makes one ReceiveNotification call, which waits up to `receive_timeout` seconds when the queue is empty."
 
-// readConfiguredHead is the read of both objects: their configuration, then the head of the queue it names.
-func readConfiguredHead(ctx context.Context, config tfsdk.Config, data *providerData) (*notificationModel, diag.Diagnostics) {
-	var m notificationModel
-	diags := config.Get(ctx, &m)
-	if diags.HasError() {
-		return nil, diags
-	}
-	diags.Append(m.readHead(ctx, data)...)
-	return &m, diags
+// defaultNotificationTimeout bounds a read of the queue when `timeouts` does not: the long poll and its retries,
+// and the account's reboot (D18) if it is rebooting, as the resource's refresh.
+const defaultNotificationTimeout = defaultReadTimeout
+
+// notificationTimeoutDescription describes the one entry of both objects' `timeouts`, read or open.
+func notificationTimeoutDescription(op string) string {
+	return fmt.Sprintf("How long a %s of the queue may take, its retries and a reboot of the account (HTTP 400 "+
+		"`instance in starting process`) included, as a duration such as `\"2m\"`. It must be longer than "+
+		"`receive_timeout`. Defaults to `\"%s\"`.", op, durationString(defaultNotificationTimeout))
 }
 
-// readHead makes one ReceiveNotification call for the configured account and fills m's results. It never deletes.
-func (m *notificationModel) readHead(ctx context.Context, data *providerData) diag.Diagnostics {
+// readHead makes one ReceiveNotification call for the configured account, within limit (the `timeouts` entry
+// named timeoutName, or its default), and fills m's results. It never deletes.
+func (m *notificationModel) readHead(ctx context.Context, data *providerData, limit time.Duration, timeoutName string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if data == nil {
 		diags.AddError("Provider not configured", "The greenwaba provider was not configured before the notification "+
@@ -240,6 +241,15 @@ func (m *notificationModel) readHead(ctx context.Context, data *providerData) di
 		m.ReceiveTimeout = numberOf(types.Int64Value(receiveTimeoutDefault))
 	}
 	timeout := time.Duration(int64Of(m.ReceiveTimeout).ValueInt64()) * time.Second
+	if limit <= timeout {
+		diags.AddAttributeError(path.Root("timeouts").AtName(timeoutName), "Timeout shorter than receive_timeout",
+			fmt.Sprintf("timeouts.%s is %s, but a read of an empty queue waits receive_timeout (%s) for a "+
+				"notification: make timeouts.%s longer than receive_timeout, such as %q.", timeoutName,
+				durationString(limit), durationString(timeout), timeoutName, durationString(timeout+time.Minute)))
+		return diags
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 
 	n, err := client.ReceiveNotification(ctx, timeout)
 	if err != nil {
@@ -279,4 +289,16 @@ func (m *notificationModel) readHead(ctx context.Context, data *providerData) di
 	}
 	m.notificationHead = head
 	return diags
+}
+
+// durationString is d as a user would write it: "5m" rather than "5m0s".
+func durationString(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -8,7 +8,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	ephemeralschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -210,6 +212,15 @@ func TestNotificationSchemas_ephemeralMatchesDataSource(t *testing.T) {
 		er, ok := erResp.Schema.Attributes[name]
 		if !ok {
 			t.Errorf("ephemeral resource lacks %q", name)
+			continue
+		}
+		if name == "timeouts" {
+			// Each kind's own timeouts type: the data source's entry is read, the ephemeral resource's open.
+			dsRead := ds.(dsschema.SingleNestedAttribute).Attributes["read"]
+			erOpen := er.(ephemeralschema.SingleNestedAttribute).Attributes["open"]
+			if dsRead == nil || erOpen == nil || dsRead.GetMarkdownDescription() != erOpen.GetMarkdownDescription() {
+				t.Errorf("timeouts: the data source's read and the ephemeral resource's open differ")
+			}
 			continue
 		}
 		if er.GetType() != ds.GetType() || er.IsOptional() != ds.IsOptional() || er.IsComputed() != ds.IsComputed() ||

@@ -125,7 +125,7 @@ func (p *greenwabaProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				MarkdownDescription: "How many times one request is retried after an answer that means it was not " +
 					"processed: a rate limit (HTTP 429), HTTP 503, or a refused connection; reads are also retried " +
 					"after other server errors (500, 502, 504), dropped connections and timeouts. Waits double from " +
-					"0.5 s up to 30 s, or follow `Retry-After`, always within the resource's `timeouts`. The reboot's " +
+					"0.5 s up to 30 s, or follow `Retry-After`, always within the operation's `timeouts`. The reboot's " +
 					"HTTP 400 `instance in starting process` does not count: it is retried every few seconds for up " +
 					"to " + greenwaba.MaxReboot.String() + " (a reboot takes up to 5 minutes), within the `timeouts` too. A settings write that fails after it may " +
 					"have been saved is not retried blindly: the provider asks the account whether it was saved and " +
