@@ -298,7 +298,7 @@ func TestAccNotificationDataSource_invalidNumbersFailAtPlanNamingAttributeAndVal
 		Steps:                    steps,
 	})
 	// Validation refused it, not the API: the queue was never read.
-	if n := m.requests(t, "receiveNotification"); n != 0 {
+	if n := m.reads(t); n != 0 {
 		t.Errorf("the mock received %d receiveNotification requests, want 0", n)
 	}
 }
@@ -522,9 +522,10 @@ func (m *notificationMock) untouched(n int) error {
 }
 
 // requests counts the calls of a GreenWaba method the account received.
-func (m *notificationMock) requests(t *testing.T, method string) int {
+// reads counts the receiveNotification calls the test account received.
+func (m *notificationMock) reads(t *testing.T) int {
 	t.Helper()
-	return countRequests(t, m.Server, notificationTestID, method)
+	return countRequests(t, m.Server, notificationTestID, "receiveNotification")
 }
 
 // countRequests counts the calls of a GreenWaba method that account id of srv received.
@@ -591,7 +592,7 @@ data "greenwaba_notification" "head" {
 			},
 			{
 				PreConfig: func() {
-					if n := m.requests(t, "receiveNotification"); n != 0 {
+					if n := m.reads(t); n != 0 {
 						t.Errorf("the refused timeout still read the queue %d times", n)
 					}
 					// A settings write that takes an hour to apply: the account restarts meanwhile.
@@ -618,7 +619,7 @@ data "greenwaba_notification" "head" {
 		},
 	})
 	// providerConfig allows 2 retries: the reboot's 400s must not have used them up.
-	if n := m.requests(t, "receiveNotification"); n <= 3 {
+	if n := m.reads(t); n <= 3 {
 		t.Errorf("the read met the reboot %d times, want more than max_retries + 1 = 3", n)
 	}
 }

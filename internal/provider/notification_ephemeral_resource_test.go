@@ -187,7 +187,7 @@ resource "echo" "head" {}
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithEcho,
 		Steps:                    steps,
 	})
-	if n := m.requests(t, "receiveNotification"); n != 0 {
+	if n := m.reads(t); n != 0 {
 		t.Errorf("the mock received %d receiveNotification requests, want 0", n)
 	}
 }

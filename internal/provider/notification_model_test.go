@@ -216,8 +216,12 @@ func TestNotificationSchemas_ephemeralMatchesDataSource(t *testing.T) {
 		}
 		if name == "timeouts" {
 			// Each kind's own timeouts type: the data source's entry is read, the ephemeral resource's open.
-			dsRead := ds.(dsschema.SingleNestedAttribute).Attributes["read"]
-			erOpen := er.(ephemeralschema.SingleNestedAttribute).Attributes["open"]
+			dsTimeouts, dsOK := ds.(dsschema.SingleNestedAttribute)
+			erTimeouts, erOK := er.(ephemeralschema.SingleNestedAttribute)
+			if !dsOK || !erOK {
+				t.Fatalf("timeouts is not a nested attribute: %T, %T", ds, er)
+			}
+			dsRead, erOpen := dsTimeouts.Attributes["read"], erTimeouts.Attributes["open"]
 			if dsRead == nil || erOpen == nil || dsRead.GetMarkdownDescription() != erOpen.GetMarkdownDescription() {
 				t.Errorf("timeouts: the data source's read and the ephemeral resource's open differ")
 			}
