@@ -417,8 +417,8 @@ func TestAccReliability_faultsOutlastingRetriesSayWhatHappened(t *testing.T) {
 		{"slow read", "getSettings", mockapi.Fault{DelayMs: 3000}, nil,
 			`GreenWaba getSettings for instance 1101000001 failed after 2 attempts: Get "{api_url}/waInstance1101000001/getSettings/***": ` +
 				"context deadline exceeded (Client.Timeout exceeded while awaiting headers). GreenWaba did not answer " +
-				"within request_timeout (2s): raise request_timeout in the provider configuration, and the resource's " +
-				"timeouts with it (they bound all the attempts together), or retry later."},
+				"within request_timeout (2s): raise request_timeout in the provider configuration, and the timeouts " +
+				"argument with it (it bounds all the attempts together), or retry later."},
 		{"400", "getSettings", mockapi.Fault{Status: 400}, nil,
 			"GreenWaba getSettings for instance 1101000001 answered HTTP 400 Bad Request: Bad Request"},
 	} {
