@@ -45,7 +45,8 @@ type APIError struct {
 	// masked) or the context's error. Nil for plain error statuses.
 	Err error
 
-	lastStatus int // status of the last answer before the context ended the call
+	lastStatus    int  // status of the last answer before the context ended the call
+	lastRebooting bool // that answer was the reboot's 400
 }
 
 // Error says what happened.
@@ -80,8 +81,11 @@ func (e *APIError) Error() string {
 func (e *APIError) Unwrap() error { return e.Err }
 
 // Rebooting reports whether the call ended on the 400 GreenWaba answers
-// while the account restarts after a settings write (D18).
-func (e *APIError) Rebooting() bool { return isStarting(e.StatusCode, []byte(e.Body)) }
+// while the account restarts after a settings write (D18), or its context
+// ended it while it waited to try again after one.
+func (e *APIError) Rebooting() bool {
+	return e.lastRebooting || isStarting(e.StatusCode, []byte(e.Body))
+}
 
 func attempts(n int) string {
 	if n == 1 {

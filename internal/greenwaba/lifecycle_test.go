@@ -207,10 +207,15 @@ func TestClient_startingIsTransient(t *testing.T) {
 func TestClient_rebootOutlastsRetries(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
-		starting int // answers before the reboot ends; -1: never
+		starting int           // answers before the reboot ends; -1: never
+		deadline time.Duration // of the call's context; 0: none
 	}{
-		{"reboot of 40 answers", 40},
-		{"reboot that never ends", -1},
+		{"reboot of 40 answers", 40, 0},
+		{"reboot that never ends", -1, 0},
+		{"reboot that outlasts the deadline", -1, 20 * time.Second},
+		// The first call comes at the start guard (1.01 s), its retry waits 0.5 s of backoff and then the pace,
+		// until 2.02 s: the deadline ends the call in the pace's wait, after one reboot answer.
+		{"deadline in the pace's wait after a reboot answer", -1, 1900 * time.Millisecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			clk := &fakeClock{t: time.Now()}
@@ -235,10 +240,16 @@ func TestClient_rebootOutlastsRetries(t *testing.T) {
 				cfg.Retry = RetryPolicy{MaxRetries: -1}
 			})
 			start := clk.now()
-			state, err := c.stateInstance(context.Background())
+			ctx := context.Background()
+			if tc.deadline > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithDeadline(ctx, start.Add(tc.deadline))
+				defer cancel()
+			}
+			state, err := c.stateInstance(ctx)
 			for _, g := range gaps {
-				if g > rebootMaxWait+rebootMaxWait/4+2*time.Second {
-					t.Errorf("waited %v between two reboot answers, want a few seconds", g)
+				if g > rebootMaxWait+rebootMaxWait/4+50*time.Millisecond {
+					t.Errorf("waited %v between two reboot answers, want at most %v and jitter", g, rebootMaxWait)
 				}
 			}
 			if tc.starting >= 0 {
@@ -248,11 +259,15 @@ func TestClient_rebootOutlastsRetries(t *testing.T) {
 				return
 			}
 			var ae *APIError
-			if !errors.As(err, &ae) || ae.StatusCode != http.StatusBadRequest || ae.Attempts != attempts {
-				t.Fatalf("err = %v after %d attempts, want the reboot's 400", err, attempts)
+			if !errors.As(err, &ae) || !ae.Rebooting() || ae.Attempts != attempts {
+				t.Fatalf("err = %v after %d attempts, want it to end on the reboot", err, attempts)
 			}
-			if took := clk.now().Sub(start); took < MaxReboot || took > MaxReboot+time.Minute {
-				t.Errorf("gave up after %v, want about %v", took, MaxReboot)
+			want := MaxReboot
+			if tc.deadline > 0 {
+				want = tc.deadline
+			}
+			if took := clk.now().Sub(start); took < want-rebootMaxWait*2 || took > want+time.Minute {
+				t.Errorf("gave up after %v, want about %v", took, want)
 			}
 		})
 	}

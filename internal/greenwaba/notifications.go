@@ -10,6 +10,11 @@ import (
 	"time"
 )
 
+// MethodReceiveNotification is the method name in a ReceiveNotification
+// call's errors (APIError.Method): its attempts wait for the long poll's
+// receiveTimeout on top of the request timeout.
+const MethodReceiveNotification = "receiveNotification"
+
 // Bounds of receiveNotification's receiveTimeout (D10).
 const (
 	MinReceiveTimeout     = 5 * time.Second
@@ -43,7 +48,7 @@ func (c *Client) ReceiveNotification(ctx context.Context, timeout time.Duration)
 	hc.Timeout = whole + c.timeout
 	r := request{
 		verb:   http.MethodGet,
-		method: "receiveNotification",
+		method: MethodReceiveNotification,
 		query:  "?receiveTimeout=" + strconv.FormatInt(int64(whole/time.Second), 10),
 		http:   &hc,
 	}

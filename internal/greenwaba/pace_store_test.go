@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -73,8 +74,9 @@ func TestPacer_sharedPace(t *testing.T) {
 
 	_ = clk.sleep(ctx, 5*time.Second)
 	for name, content := range map[string]string{
-		"unreadable record":         "half-writ",
-		"record ahead of our clock": "9" + strings.Repeat("0", 18),
+		"unreadable record":                   "half-writ",
+		"record cut short (no final newline)": strings.TrimSuffix(string(raw), "\n")[:5],
+		"record ahead of our clock":           "9" + strings.Repeat("0", 18) + "\n",
 	} {
 		if err := os.WriteFile(record, []byte(content), 0o600); err != nil {
 			t.Fatal(err)
@@ -85,6 +87,20 @@ func TestPacer_sharedPace(t *testing.T) {
 	}
 	if w := waitFor(newPacer(clk, methodLimits), acct, "setSettings"); w != step {
 		t.Errorf("a Pacer without a store waited %v, want the start guard %v", w, step)
+	}
+}
+
+// TestPaceStore_refusesADirectoryItCannotWrite: a store that could not record calls would read as "never called"
+// and let the next process call at once, so NewSharedPacer fails there (the provider then keeps the start guard).
+func TestPaceStore_refusesADirectoryItCannotWrite(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("uses /proc, a directory no one can create files in, root included")
+	}
+	if _, err := NewSharedPacer("/proc"); err == nil {
+		t.Error("NewSharedPacer(/proc) succeeded")
+	}
+	if _, err := NewSharedPacer(t.TempDir()); err != nil {
+		t.Errorf("NewSharedPacer of a fresh directory: %v", err)
 	}
 }
 

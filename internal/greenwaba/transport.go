@@ -33,8 +33,9 @@ const startingText = "instance in starting process"
 // takes up to 5 minutes (D7). These retries do not use up RetryPolicy.MaxRetries.
 const MaxReboot = 6 * time.Minute
 
-// rebootMaxWait caps the waits between the reboot's 400s: GreenWaba says to try again in a few seconds.
-const rebootMaxWait = 5 * time.Second
+// rebootMaxWait caps the waits between the reboot's 400s (plus up to a quarter of jitter): GreenWaba says to try
+// again in a few seconds, and a wait for settings to show sits on these retries, so they stay short.
+const rebootMaxWait = 2 * time.Second
 
 // request is one GreenWaba call.
 type request struct {
@@ -232,6 +233,7 @@ func (c *Client) stopped(r request, last *APIError, attempts int, ctxErr error) 
 	if last != nil {
 		e.lastStatus = last.StatusCode
 		e.MayBeSaved = last.MayBeSaved
+		e.lastRebooting = last.Rebooting()
 	}
 	return e
 }

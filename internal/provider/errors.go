@@ -29,15 +29,19 @@ func (d *providerData) explain(err error, id int64) string {
 	}
 	var advice string
 	switch code := ae.StatusCode; {
+	case ae.TimedOut && ae.Method == greenwaba.MethodReceiveNotification:
+		advice = "GreenWaba did not answer within receive_timeout plus request_timeout" + d.requestTimeoutValue() +
+			": raise request_timeout in the provider configuration, and the timeouts argument with it (it bounds " +
+			"all the attempts together), or retry later."
 	case ae.TimedOut: // before the context's errors: an attempt's timeout also reads as DeadlineExceeded
 		advice = "GreenWaba did not answer within request_timeout" + d.requestTimeoutValue() + ": raise " +
 			"request_timeout in the provider configuration, and the timeouts argument with it (it bounds all " +
 			"the attempts together), or retry later."
-	case ae.Err != nil && errors.Is(ae.Err, context.DeadlineExceeded):
-		advice = "The operation ran out of time: raise its timeouts argument, or retry later."
-	case ae.Rebooting():
+	case ae.Rebooting(): // before the deadline: that the account was restarting is what the user can act on
 		advice = "The account was still restarting after a settings write when the provider stopped waiting " +
 			"(GreenWaba can take up to 5 minutes): retry later, or raise the timeouts argument to wait longer."
+	case ae.Err != nil && errors.Is(ae.Err, context.DeadlineExceeded):
+		advice = "The operation ran out of time: raise its timeouts argument, or retry later."
 	case ae.Err != nil && errors.Is(ae.Err, context.Canceled):
 	case ae.Err != nil:
 		advice = "Check api_url (or " + envAPIURL + ") and the network."
@@ -86,8 +90,13 @@ func writeOutcome(e *greenwaba.APIError) string {
 			"the account has."
 	case e.NotSaved:
 		// Writes is the client's maximum (3): it gives up only after that many.
-		return fmt.Sprintf("The write was sent %d times and none was saved: after each, the provider asked "+
-			"GreenWaba and found the account's previous settings.", e.Writes)
+		refused := ""
+		if e.Attempts > e.Writes {
+			refused = fmt.Sprintf(" (the other %d of the %d attempts were refused before GreenWaba took them)",
+				e.Attempts-e.Writes, e.Attempts)
+		}
+		return fmt.Sprintf("The write was sent %d times%s and none was saved: after each, the provider asked "+
+			"GreenWaba and found the account's previous settings.", e.Writes, refused)
 	}
 	return ""
 }

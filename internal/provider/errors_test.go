@@ -37,7 +37,7 @@ func TestExplain_saysWhatHappenedAndWhatToDo(t *testing.T) {
 				"was saved: after each, the provider asked GreenWaba and found the account's previous settings."},
 		{"the attempts of every write count", e500(5, 3, false, true),
 			"after 5 attempts: Internal Server Error. GreenWaba is having trouble; retry later. The write was sent 3 " +
-				"times and none was saved"},
+				"times (the other 2 of the 5 attempts were refused before GreenWaba took them) and none was saved"},
 		{"one write, not checked", e500(1, 1, true, false),
 			"after 1 attempt: Internal Server Error. GreenWaba is having trouble; retry later. The write may have been " +
 				"saved (each saved write reboots the account); the next plan shows what the account has."},
@@ -58,6 +58,12 @@ func TestExplain_saysWhatHappenedAndWhatToDo(t *testing.T) {
 			Err: context.DeadlineExceeded},
 			"stopped after 3 attempts: context deadline exceeded. The operation ran out of time: raise its timeouts " +
 				"argument, or retry later."},
+		{"the deadline during a reboot", &greenwaba.APIError{Method: "getSettings", IDInstance: id, Attempts: 5,
+			StatusCode: 400, Body: "instance in starting process try later", Err: context.DeadlineExceeded},
+			"The account was still restarting after a settings write when the provider stopped waiting"},
+		{"a slow long poll", &greenwaba.APIError{Method: greenwaba.MethodReceiveNotification, IDInstance: id,
+			Attempts: 2, TimedOut: true, Err: clientTimeout},
+			"GreenWaba did not answer within receive_timeout plus request_timeout (2s): raise request_timeout"},
 		{"a reboot outlasting the operation", &greenwaba.APIError{Method: "receiveNotification", IDInstance: id,
 			Attempts: 4, StatusCode: 400, Body: "instance in starting process try later"},
 			"answered HTTP 400 Bad Request after 4 attempts: instance in starting process try later. The account was " +

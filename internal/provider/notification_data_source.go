@@ -8,7 +8,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 )
 
-var _ datasource.DataSourceWithConfigure = (*notificationDataSource)(nil)
+var (
+	_ datasource.DataSourceWithConfigure      = (*notificationDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*notificationDataSource)(nil)
+)
 
 // NewNotificationDataSource returns the greenwaba_notification data source: the head of an account's
 // notification queue, read without acknowledging it.
@@ -47,6 +50,17 @@ func (d *notificationDataSource) Configure(_ context.Context, req datasource.Con
 	d.data, resp.Diagnostics = providerDataFrom(req.ProviderData)
 }
 
+func (d *notificationDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var m notificationDataSourceModel
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); resp.Diagnostics.HasError() || m.Timeouts.IsUnknown() {
+		return
+	}
+	// A duration that cannot be parsed is the timeouts attribute's own validator's to report.
+	if limit, diags := m.Timeouts.Read(ctx, defaultNotificationTimeout); !diags.HasError() {
+		resp.Diagnostics.Append(m.validateTimeout(limit, "read")...)
+	}
+}
+
 func (d *notificationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m notificationDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -54,7 +68,9 @@ func (d *notificationDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 	limit, diags := m.Timeouts.Read(ctx, defaultNotificationTimeout)
-	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(m.readHead(ctx, d.data, limit, "read")...)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

@@ -574,6 +574,7 @@ func (c jsonCheck) String() string { return c.want }
 // read keeps retrying the reboot's 400s past max_retries until then, and ends saying the account was restarting.
 func TestAccNotificationDataSource_timeoutsBoundTheRead(t *testing.T) {
 	m := newNotificationMock(t, mockapi.Options{RebootErrors: true})
+	var rebootStart time.Time
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -605,6 +606,7 @@ data "greenwaba_notification" "head" {
 						t.Fatal(err)
 					}
 					_ = resp.Body.Close()
+					rebootStart = time.Now()
 				},
 				Config: m.config(`
 data "greenwaba_notification" "head" {
@@ -618,6 +620,11 @@ data "greenwaba_notification" "head" {
 			},
 		},
 	})
+	// Bounded by the 8 s, not by the 5-minute default or the 6-minute reboot allowance: the plan's own start and
+	// the harness are the rest of this generous bound.
+	if took := time.Since(rebootStart); took > 2*time.Minute {
+		t.Errorf("the read during the reboot ended %v after it began, want about 8 s", took)
+	}
 	// providerConfig allows 2 retries: the reboot's 400s must not have used them up.
 	if n := m.reads(t); n <= 3 {
 		t.Errorf("the read met the reboot %d times, want more than max_retries + 1 = 3", n)

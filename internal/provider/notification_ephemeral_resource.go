@@ -8,7 +8,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 )
 
-var _ ephemeral.EphemeralResourceWithConfigure = (*notificationEphemeralResource)(nil)
+var (
+	_ ephemeral.EphemeralResourceWithConfigure      = (*notificationEphemeralResource)(nil)
+	_ ephemeral.EphemeralResourceWithValidateConfig = (*notificationEphemeralResource)(nil)
+)
 
 // NewNotificationEphemeralResource returns the greenwaba_notification ephemeral resource: the data source's
 // twin whose results never reach the plan or the state.
@@ -47,6 +50,17 @@ func (e *notificationEphemeralResource) Configure(_ context.Context, req ephemer
 	e.data, resp.Diagnostics = providerDataFrom(req.ProviderData)
 }
 
+func (e *notificationEphemeralResource) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
+	var m notificationEphemeralModel
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); resp.Diagnostics.HasError() || m.Timeouts.IsUnknown() {
+		return
+	}
+	// A duration that cannot be parsed is the timeouts attribute's own validator's to report.
+	if limit, diags := m.Timeouts.Open(ctx, defaultNotificationTimeout); !diags.HasError() {
+		resp.Diagnostics.Append(m.validateTimeout(limit, "open")...)
+	}
+}
+
 func (e *notificationEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	var m notificationEphemeralModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -54,7 +68,9 @@ func (e *notificationEphemeralResource) Open(ctx context.Context, req ephemeral.
 		return
 	}
 	limit, diags := m.Timeouts.Open(ctx, defaultNotificationTimeout)
-	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(m.readHead(ctx, e.data, limit, "open")...)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)

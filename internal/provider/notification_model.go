@@ -220,6 +220,37 @@ func notificationTimeoutDescription(op string) string {
 		"`receive_timeout`. Defaults to `\"%s\"`.", op, durationString(defaultNotificationTimeout))
 }
 
+// validateTimeout checks, at validate time, what readHead checks again at read time (values unknown at validate
+// time are skipped): the `timeouts` entry timeoutName, limit when read with the default, must be longer than
+// receive_timeout.
+func (m *notificationModel) validateTimeout(limit time.Duration, timeoutName string) diag.Diagnostics {
+	if m.ReceiveTimeout.IsUnknown() {
+		return nil
+	}
+	receive := time.Duration(receiveTimeoutDefault) * time.Second
+	if !m.ReceiveTimeout.IsNull() {
+		n := int64Of(m.ReceiveTimeout).ValueInt64()
+		if n < receiveTimeoutMin || n > receiveTimeoutMax {
+			return nil // its own validator says what is wrong
+		}
+		receive = time.Duration(n) * time.Second
+	}
+	return checkNotificationTimeout(limit, receive, timeoutName)
+}
+
+// checkNotificationTimeout is the rule that a read's limit, the `timeouts` entry timeoutName, be longer than the
+// receive timeout: a read of an empty queue waits that long for a notification.
+func checkNotificationTimeout(limit, receive time.Duration, timeoutName string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if limit <= receive {
+		diags.AddAttributeError(path.Root("timeouts").AtName(timeoutName), "Timeout shorter than receive_timeout",
+			fmt.Sprintf("timeouts.%s is %s, but a read of an empty queue waits receive_timeout (%s) for a "+
+				"notification: make timeouts.%s longer than receive_timeout, such as %q.", timeoutName,
+				durationString(limit), durationString(receive), timeoutName, durationString(receive+time.Minute)))
+	}
+	return diags
+}
+
 // readHead makes one ReceiveNotification call for the configured account, within limit (the `timeouts` entry
 // named timeoutName, or its default), and fills m's results. It never deletes.
 func (m *notificationModel) readHead(ctx context.Context, data *providerData, limit time.Duration, timeoutName string) diag.Diagnostics {
@@ -241,11 +272,7 @@ func (m *notificationModel) readHead(ctx context.Context, data *providerData, li
 		m.ReceiveTimeout = numberOf(types.Int64Value(receiveTimeoutDefault))
 	}
 	timeout := time.Duration(int64Of(m.ReceiveTimeout).ValueInt64()) * time.Second
-	if limit <= timeout {
-		diags.AddAttributeError(path.Root("timeouts").AtName(timeoutName), "Timeout shorter than receive_timeout",
-			fmt.Sprintf("timeouts.%s is %s, but a read of an empty queue waits receive_timeout (%s) for a "+
-				"notification: make timeouts.%s longer than receive_timeout, such as %q.", timeoutName,
-				durationString(limit), durationString(timeout), timeoutName, durationString(timeout+time.Minute)))
+	if diags.Append(checkNotificationTimeout(limit, timeout, timeoutName)...); diags.HasError() {
 		return diags
 	}
 	ctx, cancel := context.WithTimeout(ctx, limit)

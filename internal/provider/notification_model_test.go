@@ -2,16 +2,21 @@ package provider
 
 import (
 	"context"
+	"math/big"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	ephemeralschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // Webhook bodies shaped as GreenWaba sends them for the three WABA types (DESIGN.md, D17).
@@ -252,5 +257,69 @@ func assertHead(t *testing.T, got, want notificationHead) {
 		if !f.got.Equal(f.want) {
 			t.Errorf("%s = %s, want %s", f.name, f.got, f.want)
 		}
+	}
+}
+
+// TestNotificationTimeouts_validatedBeforeAnyRead: `terraform validate` refuses a timeout not longer than
+// receive_timeout, for the data source (read) and the ephemeral resource (open), and lets a longer one, an unknown
+// receive_timeout and the defaults through.
+func TestNotificationTimeouts_validatedBeforeAnyRead(t *testing.T) {
+	ctx := context.Background()
+	var dsResp datasource.SchemaResponse
+	NewNotificationDataSource().Schema(ctx, datasource.SchemaRequest{}, &dsResp)
+	var erResp ephemeral.SchemaResponse
+	NewNotificationEphemeralResource().Schema(ctx, ephemeral.SchemaRequest{}, &erResp)
+
+	// config is a configuration of schema typ with receive_timeout and timeouts.<entry> set (nil: null).
+	config := func(typ tftypes.Type, entry string, receive, limit any) tftypes.Value {
+		obj, ok := typ.(tftypes.Object)
+		if !ok {
+			t.Fatalf("schema type %T", typ)
+		}
+		vals := map[string]tftypes.Value{}
+		for name, at := range obj.AttributeTypes {
+			vals[name] = tftypes.NewValue(at, nil)
+		}
+		vals["receive_timeout"] = tftypes.NewValue(tftypes.Number, receive)
+		if limit != nil {
+			tt, ok := obj.AttributeTypes["timeouts"].(tftypes.Object)
+			if !ok {
+				t.Fatal("timeouts is not an object")
+			}
+			vals["timeouts"] = tftypes.NewValue(tt, map[string]tftypes.Value{entry: tftypes.NewValue(tftypes.String, limit)})
+		}
+		return tftypes.NewValue(typ, vals)
+	}
+	for _, tc := range []struct {
+		name    string
+		receive any
+		limit   any
+		want    string // "" when valid
+	}{
+		{"as long as receive_timeout", big.NewFloat(30), "30s", "is 30s, but a read of an empty queue waits receive_timeout (30s)"},
+		{"shorter than the default receive_timeout", nil, "4s", "is 4s, but a read of an empty queue waits receive_timeout (5s)"},
+		{"longer", big.NewFloat(30), "31s", ""},
+		{"unknown receive_timeout", tftypes.UnknownValue, "1s", ""},
+		{"defaults", nil, nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var dsOut datasource.ValidateConfigResponse
+			typ := dsResp.Schema.Type().TerraformType(ctx)
+			(&notificationDataSource{}).ValidateConfig(ctx, datasource.ValidateConfigRequest{Config: tfsdk.Config{
+				Schema: dsResp.Schema, Raw: config(typ, "read", tc.receive, tc.limit)}}, &dsOut)
+			var erOut ephemeral.ValidateConfigResponse
+			typ = erResp.Schema.Type().TerraformType(ctx)
+			(&notificationEphemeralResource{}).ValidateConfig(ctx, ephemeral.ValidateConfigRequest{Config: tfsdk.Config{
+				Schema: erResp.Schema, Raw: config(typ, "open", tc.receive, tc.limit)}}, &erOut)
+			for entry, diags := range map[string]diag.Diagnostics{"read": dsOut.Diagnostics, "open": erOut.Diagnostics} {
+				got := diagsText(diags)
+				if tc.want == "" && diags.HasError() {
+					t.Errorf("timeouts.%s: %s", entry, got)
+				}
+				if tc.want != "" && !strings.Contains(got, "timeouts."+entry+" "+tc.want) {
+					t.Errorf("timeouts.%s: %q, want it to contain %q", entry, got, "timeouts."+entry+" "+tc.want)
+				}
+			}
+		})
 	}
 }

@@ -127,7 +127,7 @@ func (p *greenwabaProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"after other server errors (500, 502, 504), dropped connections and timeouts. Waits double from " +
 					"0.5 s up to 30 s, or follow `Retry-After`, always within the operation's `timeouts`. The reboot's " +
 					"HTTP 400 `instance in starting process` does not count: it is retried every few seconds for up " +
-					"to " + greenwaba.MaxReboot.String() + " (a reboot takes up to 5 minutes), within the `timeouts` too. A settings write that fails after it may " +
+					"to " + durationString(greenwaba.MaxReboot) + " (a reboot takes up to 5 minutes), within the `timeouts` too. A settings write that fails after it may " +
 					"have been saved is not retried blindly: the provider asks the account whether it was saved and " +
 					"writes again only if not (at most 3 writes). `0` disables retries, never that check. The provider " +
 					"keeps its own calls within GreenWaba's rate limits, so a 429 only comes from other clients of " +
