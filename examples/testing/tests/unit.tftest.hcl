@@ -92,7 +92,7 @@ run "warns_when_a_queue_is_not_read" {
   command = plan
 
   override_data {
-    target = data.greenwaba_notification.queue_head["inbox"]
+    target = data.greenwaba_notification.queue_head
     values = {
       found        = true
       receipt_id   = 7
@@ -113,7 +113,7 @@ run "stays_quiet_while_the_queue_is_empty" {
   command = plan
 
   override_data {
-    target = data.greenwaba_notification.queue_head["inbox"]
+    target = data.greenwaba_notification.queue_head
     values = {
       found = false
     }
