@@ -2,7 +2,8 @@
 # Runs the `terraform test` suites of examples/testing with Terraform and with OpenTofu (`tofu test`), against the
 # provider built from this checkout through dev_overrides (no init, no registry, no network):
 #   tests/unit.tftest.hcl         plans against mock_provider; no API at all
-#   tests/integration.tftest.hcl  applies against greenwaba-mock, through examples/testing/with-greenwaba-mock.sh
+#   tests/integration.tftest.hcl  applies against greenwaba-mock, through examples/testing/with-greenwaba-mock.sh,
+#                                 with GreenWaba's reboot and rate limits on, as the guide says it passes
 # Each suite runs in a copy of examples/testing, so that nothing lands in the checkout. Prints one line per suite
 # and CLI with its run time; a failure names the suite and the CLI and shows the CLI's output.
 # OpenTofu is built by scripts/opentofu.sh on first use (minutes), then cached.
@@ -19,6 +20,7 @@ trap 'rm -rf "$work"' EXIT
 use_local_provider "$work"
 go build -trimpath -o "$work/mock/greenwaba-mock" ./cmd/greenwaba-mock
 export GREENWABA_MOCK=$work/mock/greenwaba-mock
+export GREENWABA_MOCK_FLAGS='-apply-delay 3s -reboot-errors -rate-limits real'
 tofu=$(scripts/opentofu.sh)
 
 failed=0

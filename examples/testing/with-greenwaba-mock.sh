@@ -6,7 +6,8 @@
 #
 # The mock serves the accounts of tests/integration.tftest.hcl on a free loopback port, and the queue of the
 # account in queue mode holds one notification. The command gets GREENWABA_API_URL and GREENWABA_INSTANCE_TOKENS.
-# Needs greenwaba-mock (on PATH, or its path in GREENWABA_MOCK) and curl.
+# Needs greenwaba-mock (on PATH, or its path in GREENWABA_MOCK) and curl. More flags for the mock, such as
+# GREENWABA_MOCK_FLAGS='-apply-delay 30s -reboot-errors -rate-limits real', make it behave more like GreenWaba.
 set -euo pipefail
 
 accounts=(1101000011 1101000012 1101000013) # sales, support, inbox
@@ -29,7 +30,8 @@ trap 'exit 143' TERM
 # One random API token for this job, handed to the mock in its environment (never on a command line, where ps
 # would show it); every -instance ID takes it.
 token=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
-args=(-listen 127.0.0.1:0)
+read -r -a args <<<"${GREENWABA_MOCK_FLAGS:-}"
+args+=(-listen 127.0.0.1:0)
 for id in "${accounts[@]}"; do
 	args+=(-instance "$id")
 done
@@ -38,7 +40,7 @@ mock_pid=$!
 
 # The first line the mock prints is its base URL.
 for _ in $(seq 100); do
-	[ -s "$work/mock.out" ] && break
+	[ -s "$work/mock.out" ] || ! kill -0 "$mock_pid" 2>/dev/null && break
 	sleep 0.1
 done
 GREENWABA_API_URL=$(head -n 1 "$work/mock.out")
