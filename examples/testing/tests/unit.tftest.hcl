@@ -91,6 +91,7 @@ run "refuses_one_account_twice" {
 run "warns_when_a_queue_is_not_read" {
   command = plan
 
+  # Every instance of the data source; inbox is its only one. (OpenTofu accepts no instance key in a target.)
   override_data {
     target = data.greenwaba_notification.queue_head
     values = {
