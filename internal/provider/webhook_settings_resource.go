@@ -53,6 +53,12 @@ const (
 	importedRevision = 0
 )
 
+// emptyWriteOnlyToken says why webhook_url_token_wo = "" is refused rather than taken as "no token": an empty
+// write-only value is most often a secret that did not arrive, and nothing of it shows in the plan.
+const emptyWriteOnlyToken = "an empty token is most often a secret that did not arrive (a CI secret that is not set " +
+	"expands to an empty string), and the plan cannot show it, so it is not taken as \"no token\". For no token, " +
+	"remove webhook_url_token_wo from the configuration."
+
 // NewWebhookSettingsResource returns the greenwaba_webhook_settings resource.
 func NewWebhookSettingsResource() resource.Resource { return &webhookSettingsResource{} }
 
@@ -172,11 +178,13 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 					"change of the token in the console, is planned as an update (`webhook_url_token_wo_revision` " +
 					"goes up) without bumping anything. Once in use, moving back to `webhook_url_token` is refused, " +
 					"because it would put the token in the state. Import with the ID `<idInstance>" +
-					importWriteOnlySuffix + "` so that the import does not read the token into the state either.",
+					importWriteOnlySuffix + "` so that the import does not read the token into the state either. " +
+					"`\"\"` is refused: " + emptyWriteOnlyToken,
 				Optional:  true,
 				Sensitive: true,
 				WriteOnly: true,
 				Validators: []validator.String{
+					validators.NotEmpty(emptyWriteOnlyToken),
 					stringvalidator.LengthAtMost(maxWebhookURLTokenLength),
 					validators.NoControlCharacters(),
 					stringvalidator.ConflictsWith(path.MatchRoot("webhook_url_token")),

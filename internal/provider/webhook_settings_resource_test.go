@@ -964,6 +964,8 @@ func TestAccWebhookSettings_invalidArgumentsFailAtPlan(t *testing.T) {
 		{`id_instance = 1101000001.5`, phrase("Attribute id_instance value must be a whole number of at least 1, got 1101000001.5.")},
 		// Control characters: named by code point and position, the (secret) value never quoted.
 		{`webhook_url_token = "abc\r\nX-Evil: 1"`, phrase("Attribute webhook_url_token value must not contain control characters such as CR, LF or tab: it has U+000D at byte 3.")},
+		// An empty write-only token is refused rather than taken as "no token": it is most often a missing secret.
+		{`webhook_url_token_wo = ""`, phrase(`Attribute webhook_url_token_wo is "": an empty token is most often a secret that did not arrive`)},
 		{`webhook_url_token_wo = "abc\tdef"`, phrase("Attribute webhook_url_token_wo value must not contain control characters such as CR, LF or tab: it has U+0009 at byte 3.")},
 		{fmt.Sprintf(`webhook_url = "https://hooks.example.test/%s"`, strings.Repeat("a", 100_000)), phrase("Attribute webhook_url string length must be at most 8192, got: 100027")},
 		{`timeouts = { create = "soon" }`, regexp.MustCompile(`(?s)timeouts.create.*positive duration.*"soon"`)},

@@ -192,3 +192,23 @@ func (v wholeNumberValidator) ValidateNumber(ctx context.Context, req validator.
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid number",
 		fmt.Sprintf("Attribute %s %s, got %s.", req.Path, v.Description(ctx), f.Text('f', -1)))
 }
+
+// NotEmpty rejects "", for attributes where an empty string is more likely a value that did not arrive than a
+// choice; why says so and what to write instead.
+func NotEmpty(why string) validator.String { return notEmptyValidator{why: why} }
+
+var _ validator.String = notEmptyValidator{}
+
+type notEmptyValidator struct{ why string }
+
+func (notEmptyValidator) Description(context.Context) string { return `value must not be ""` }
+
+func (v notEmptyValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v notEmptyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() != "" {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Empty value",
+		fmt.Sprintf("Attribute %s is \"\": %s", req.Path, v.why))
+}

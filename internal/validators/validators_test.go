@@ -191,3 +191,15 @@ func diagText(diags diag.Diagnostics) string {
 	}
 	return strings.Join(msgs, "\n")
 }
+
+func TestNotEmpty(t *testing.T) {
+	v := NotEmpty("say why.")
+	for _, ok := range []types.String{types.StringValue("x"), types.StringNull(), types.StringUnknown()} {
+		if got := validate(v, ok); got != "" {
+			t.Errorf("%s rejected: %s", ok, got)
+		}
+	}
+	if got := validate(v, types.StringValue("")); !strings.Contains(got, `Attribute attr is "": say why.`) {
+		t.Errorf(`"" gives %q`, got)
+	}
+}
