@@ -300,9 +300,7 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 			return
 		}
 	}
-	// The account's credentials are not checked here: a plan calls no API, and a resource that is not in the
-	// state yet must not block plans and destroys of the rest (apply -target, an id_instance unknown at
-	// plan). Create says what is missing.
+	// A missing token is checked last (checkTokenAtPlan), only where both the account and the tokens are known.
 	if !plan.IDInstance.IsUnknown() {
 		plan.ID = types.StringValue(strconv.FormatInt(int64Of(plan.IDInstance).ValueInt64(), 10))
 	}
@@ -329,6 +327,7 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 		plan.WebhookURLTokenWORevision = revision
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.checkTokenAtPlan(ctx, req.State, resp.Plan)...)
 }
 
 // planRevision returns the revision to plan in write-only mode: the prior one when the configured token is
