@@ -228,8 +228,9 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 }
 
 // positiveTimeouts is the timeouts attribute with every duration required to be positive: zero or less
-// would fail every operation it bounds. PositiveDuration also checks the format, so it replaces the module's
-// validator rather than adding a second message for the same typo.
+// would fail every operation it bounds. TimeoutDurations also checks the format, so it replaces the module's
+// validator rather than adding a second message for the same typo, and it reports on timeouts itself, whose
+// line Terraform can show.
 func positiveTimeouts(ctx context.Context, opts timeouts.Opts) schema.Attribute {
 	attr := timeouts.Attributes(ctx, opts)
 	block, ok := attr.(schema.SingleNestedAttribute)
@@ -238,10 +239,11 @@ func positiveTimeouts(ctx context.Context, opts timeouts.Opts) schema.Attribute 
 	}
 	for name, a := range block.Attributes {
 		if s, ok := a.(schema.StringAttribute); ok {
-			s.Validators = []validator.String{validators.PositiveDuration()}
+			s.Validators = nil
 			block.Attributes[name] = s
 		}
 	}
+	block.Validators = append(block.Validators, validators.TimeoutDurations())
 	return block
 }
 

@@ -9,10 +9,12 @@ import (
 	"math"
 	"math/big"
 	"net/url"
+	"slices"
 	"time"
 	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 var (
@@ -211,4 +213,42 @@ func (v notEmptyValidator) ValidateString(_ context.Context, req validator.Strin
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Empty value",
 		fmt.Sprintf("Attribute %s is \"\": %s", req.Path, v.why))
+}
+
+// TimeoutDurations checks every entry of a timeouts object as PositiveDuration does, and reports on the object
+// itself: Terraform shows the line of an attribute, but not of an entry inside an attribute's object value, and
+// shows an error on timeouts.create at the first line of the resource instead.
+func TimeoutDurations() validator.Object { return timeoutsValidator{} }
+
+var _ validator.Object = timeoutsValidator{}
+
+type timeoutsValidator struct{}
+
+func (timeoutsValidator) Description(ctx context.Context) string {
+	return "every entry's " + PositiveDuration().Description(ctx)
+}
+
+func (v timeoutsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (timeoutsValidator) ValidateObject(ctx context.Context, req validator.ObjectRequest, resp *validator.ObjectResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	entries := req.ConfigValue.Attributes()
+	names := make([]string, 0, len(entries))
+	for name := range entries {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		s, ok := entries[name].(types.String)
+		if !ok {
+			continue
+		}
+		var entry validator.StringResponse
+		PositiveDuration().ValidateString(ctx, validator.StringRequest{Path: req.Path.AtName(name), ConfigValue: s}, &entry)
+		for _, d := range entry.Diagnostics {
+			resp.Diagnostics.AddAttributeError(req.Path, d.Summary(), d.Detail())
+		}
+	}
 }
