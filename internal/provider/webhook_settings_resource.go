@@ -330,6 +330,7 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(r.checkTokenAtPlan(ctx, req.State, resp.Plan)...)
+	resp.Diagnostics.Append(checkImportedAccount(ctx, req.Private, resp.Plan)...)
 }
 
 // planRevision returns the revision to plan in write-only mode: the prior one when the configured token is
@@ -455,6 +456,7 @@ func (r *webhookSettingsResource) Read(ctx context.Context, req resource.ReadReq
 				state.WebhookURLToken = plainTokenState(live.WebhookURLToken, state.WebhookURLToken)
 			}
 			diags.Append(storeFingerprint(ctx, resp.Private, state.writeOnly(), live.WebhookURLToken)...)
+			diags.Append(countImportRead(ctx, resp.Private)...)
 			diags.Append(resp.State.Set(ctx, &state)...)
 			return diags
 		})...)
@@ -518,6 +520,7 @@ func (r *webhookSettingsResource) ImportState(ctx context.Context, req resource.
 	if writeOnly {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("webhook_url_token_wo_revision"), int64(importedRevision))...)
 	}
+	resp.Diagnostics.Append(markImport(ctx, resp.Private, id)...)
 }
 
 // parseImportID parses an import ID: "<idInstance>", or "<idInstance>:write-only" for a configuration that
