@@ -3,7 +3,7 @@
 # the provider built from this checkout (dev_overrides: no `terraform init`, no network).
 #
 # The documentation examples (examples/{provider,resources,data-sources,ephemeral-resources}) are
-# shown one file at a time in docs/, so each .tf file is validated on its own. Any other directory
+# shown one file at a time in docs/, so each .tf file is validated on its own, in an empty folder. Any other directory
 # (examples/demo) is a root module and is validated as a whole. examples/opentofu holds OpenTofu-only
 # configuration (Terraform rejects for_each in a provider block): its files are validated one at a time
 # with tofu, built by scripts/opentofu.sh on first use.
@@ -26,7 +26,9 @@ if ! terraform fmt -check -recursive -diff examples/; then
 	failed=1
 fi
 
-# A snippet relies on the reader's root module to declare the provider's source.
+# A snippet (no provider block) relies on the reader's root module to declare the provider's source, so the check
+# adds it. A file with a provider block is a whole configuration and must declare it itself: copied alone into an
+# empty folder, it validates as it is (without, OpenTofu and Terraform look for hashicorp/greenwaba).
 required_providers='terraform {
   required_providers {
     greenwaba = {
@@ -44,7 +46,7 @@ validate_module() {
 	n=$((n + 1))
 	mkdir -p "$dir"
 	cp "$@" "$dir/"
-	if ! grep -qs 'required_providers' "$dir"/*.tf; then
+	if ! grep -qs -e 'required_providers' -e '^provider "greenwaba"' "$dir"/*.tf; then
 		printf '%s\n' "$required_providers" >"$dir/zz_required_providers.tf"
 	fi
 	if out=$("$cli" -chdir="$dir" validate -no-color 2>&1); then

@@ -1,6 +1,14 @@
 # OpenTofu only (Terraform rejects for_each in a provider block): one provider configuration per account,
 # each with its own token, and each resource instance bound to its account's configuration.
 
+terraform {
+  required_providers {
+    greenwaba = {
+      source = "greenwaba/greenwaba"
+    }
+  }
+}
+
 variable "fleet_tokens" {
   description = "apiTokenInstance of each account, keyed like local.accounts, e.g. { sales = \"...\" }."
   type        = map(string)

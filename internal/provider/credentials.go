@@ -198,6 +198,9 @@ func (d *providerData) clientRetry() greenwaba.RetryPolicy {
 	return r
 }
 
+// missingTokenSummary is the summary of resolve's error when no token is configured for a known account.
+const missingTokenSummary = "Missing GreenWaba API token"
+
 // credential is an account and its API token, with where the token came from, in the words of the
 // configuration, for the 401 message.
 type credential struct {
@@ -278,7 +281,7 @@ func (d *providerData) resolve(id types.Int64) (credential, diag.Diagnostics) {
 			"and api_token_instance (or %s) to its token.",
 			cred.id, cred.id, envInstanceTokens, envIDInstance, cred.id, envAPIToken)
 	}
-	diags.AddError("Missing GreenWaba API token", detail)
+	diags.AddError(missingTokenSummary, detail)
 	return cred, diags
 }
 

@@ -35,7 +35,7 @@ func (d *notificationDataSource) Schema(ctx context.Context, _ datasource.Schema
 			"results, nothing in state.",
 		Attributes: notificationAttributes(),
 	}
-	resp.Schema.Attributes["timeouts"] = timeouts.AttributesWithOpts(ctx, timeouts.Opts{
+	resp.Schema.Attributes["timeouts"] = dataSourceTimeouts(ctx, timeouts.Opts{
 		ReadDescription: notificationTimeoutDescription("read"),
 	})
 }

@@ -35,7 +35,7 @@ func (e *notificationEphemeralResource) Schema(ctx context.Context, _ ephemeral.
 			"later, or OpenTofu 1.11 or later. " + notificationReadNote,
 		Attributes: toEphemeralAttributes(notificationAttributes()),
 	}
-	resp.Schema.Attributes["timeouts"] = timeouts.AttributesWithOpts(ctx, timeouts.Opts{
+	resp.Schema.Attributes["timeouts"] = ephemeralTimeouts(ctx, timeouts.Opts{
 		OpenDescription: notificationTimeoutDescription("read"),
 	})
 }

@@ -243,7 +243,7 @@ func (m *notificationModel) validateTimeout(limit time.Duration, timeoutName str
 func checkNotificationTimeout(limit, receive time.Duration, timeoutName string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if limit <= receive {
-		diags.AddAttributeError(path.Root("timeouts").AtName(timeoutName), "Timeout shorter than receive_timeout",
+		diags.AddAttributeError(path.Root("timeouts"), "Timeout shorter than receive_timeout", // timeouts: see dataSourceTimeouts
 			fmt.Sprintf("timeouts.%s is %s, but a read of an empty queue waits receive_timeout (%s) for a "+
 				"notification: make timeouts.%s longer than receive_timeout, such as %q.", timeoutName,
 				durationString(limit), durationString(receive), timeoutName, durationString(receive+time.Minute)))

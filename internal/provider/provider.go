@@ -81,7 +81,9 @@ func (p *greenwabaProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"api_url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the GreenWaba API, such as a dedicated host " +
 					"`https://1101.api.greenapi.com`. Defaults to the `" + envAPIURL + "` environment variable, " +
-					"else `" + greenwaba.DefaultAPIURL + "`.",
+					"else `" + greenwaba.DefaultAPIURL + "`. A plain `http://` URL to a host other than this machine " +
+					"(loopback) works but gets a warning: the API token is part of every request's path, and would " +
+					"cross the network unencrypted.",
 				Optional:   true,
 				Validators: []validator.String{validators.APIURL()},
 			},
@@ -163,6 +165,9 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 		resp.Diagnostics.AddAttributeError(path.Root("api_url"), "Invalid GreenWaba API URL",
 			fmt.Sprintf("The API URL from api_url or %s must be an absolute http:// or https:// URL with nothing "+
 				"after the path, such as %s: %s.", envAPIURL, greenwaba.DefaultAPIURL, err))
+	}
+	if summary, detail, warn := validators.PlainHTTPWarning(data.apiURL, "The "+envAPIURL+" environment variable"); warn && cfg.APIURL.IsNull() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("api_url"), summary, detail) // api_url itself: its validator warns
 	}
 
 	switch {

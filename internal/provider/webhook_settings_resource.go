@@ -53,6 +53,12 @@ const (
 	importedRevision = 0
 )
 
+// emptyWriteOnlyToken says why webhook_url_token_wo = "" is refused rather than taken as "no token": an empty
+// write-only value is most often a secret that did not arrive, and nothing of it shows in the plan.
+const emptyWriteOnlyToken = "an empty token is most often a secret that did not arrive (a CI secret that is not set " +
+	"expands to an empty string), and the plan cannot show it, so it is not taken as \"no token\". For no token, " +
+	"remove webhook_url_token_wo from the configuration."
+
 // NewWebhookSettingsResource returns the greenwaba_webhook_settings resource.
 func NewWebhookSettingsResource() resource.Resource { return &webhookSettingsResource{} }
 
@@ -172,11 +178,13 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 					"change of the token in the console, is planned as an update (`webhook_url_token_wo_revision` " +
 					"goes up) without bumping anything. Once in use, moving back to `webhook_url_token` is refused, " +
 					"because it would put the token in the state. Import with the ID `<idInstance>" +
-					importWriteOnlySuffix + "` so that the import does not read the token into the state either.",
+					importWriteOnlySuffix + "` so that the import does not read the token into the state either. " +
+					"`\"\"` is refused: " + emptyWriteOnlyToken,
 				Optional:  true,
 				Sensitive: true,
 				WriteOnly: true,
 				Validators: []validator.String{
+					validators.NotEmpty(emptyWriteOnlyToken),
 					stringvalidator.LengthAtMost(maxWebhookURLTokenLength),
 					validators.NoControlCharacters(),
 					stringvalidator.ConflictsWith(path.MatchRoot("webhook_url_token")),
@@ -220,8 +228,9 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 }
 
 // positiveTimeouts is the timeouts attribute with every duration required to be positive: zero or less
-// would fail every operation it bounds. PositiveDuration also checks the format, so it replaces the module's
-// validator rather than adding a second message for the same typo.
+// would fail every operation it bounds. TimeoutDurations also checks the format, so it replaces the module's
+// validator rather than adding a second message for the same typo, and it reports on timeouts itself, whose
+// line Terraform can show.
 func positiveTimeouts(ctx context.Context, opts timeouts.Opts) schema.Attribute {
 	attr := timeouts.Attributes(ctx, opts)
 	block, ok := attr.(schema.SingleNestedAttribute)
@@ -230,10 +239,11 @@ func positiveTimeouts(ctx context.Context, opts timeouts.Opts) schema.Attribute 
 	}
 	for name, a := range block.Attributes {
 		if s, ok := a.(schema.StringAttribute); ok {
-			s.Validators = []validator.String{validators.PositiveDuration()}
+			s.Validators = nil
 			block.Attributes[name] = s
 		}
 	}
+	block.Validators = append(block.Validators, validators.TimeoutDurations())
 	return block
 }
 
@@ -292,9 +302,7 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 			return
 		}
 	}
-	// The account's credentials are not checked here: a plan calls no API, and a resource that is not in the
-	// state yet must not block plans and destroys of the rest (apply -target, an id_instance unknown at
-	// plan). Create says what is missing.
+	// A missing token is checked last (checkTokenAtPlan), only where both the account and the tokens are known.
 	if !plan.IDInstance.IsUnknown() {
 		plan.ID = types.StringValue(strconv.FormatInt(int64Of(plan.IDInstance).ValueInt64(), 10))
 	}
@@ -321,6 +329,8 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 		plan.WebhookURLTokenWORevision = revision
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.checkTokenAtPlan(ctx, req.State, resp.Plan)...)
+	resp.Diagnostics.Append(checkImportedAccount(ctx, req.Private, resp.Plan)...)
 }
 
 // planRevision returns the revision to plan in write-only mode: the prior one when the configured token is
@@ -446,6 +456,7 @@ func (r *webhookSettingsResource) Read(ctx context.Context, req resource.ReadReq
 				state.WebhookURLToken = plainTokenState(live.WebhookURLToken, state.WebhookURLToken)
 			}
 			diags.Append(storeFingerprint(ctx, resp.Private, state.writeOnly(), live.WebhookURLToken)...)
+			diags.Append(countImportRead(ctx, resp.Private)...)
 			diags.Append(resp.State.Set(ctx, &state)...)
 			return diags
 		})...)
@@ -509,6 +520,7 @@ func (r *webhookSettingsResource) ImportState(ctx context.Context, req resource.
 	if writeOnly {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("webhook_url_token_wo_revision"), int64(importedRevision))...)
 	}
+	resp.Diagnostics.Append(markImport(ctx, resp.Private, id)...)
 }
 
 // parseImportID parses an import ID: "<idInstance>", or "<idInstance>:write-only" for a configuration that

@@ -964,6 +964,8 @@ func TestAccWebhookSettings_invalidArgumentsFailAtPlan(t *testing.T) {
 		{`id_instance = 1101000001.5`, phrase("Attribute id_instance value must be a whole number of at least 1, got 1101000001.5.")},
 		// Control characters: named by code point and position, the (secret) value never quoted.
 		{`webhook_url_token = "abc\r\nX-Evil: 1"`, phrase("Attribute webhook_url_token value must not contain control characters such as CR, LF or tab: it has U+000D at byte 3.")},
+		// An empty write-only token is refused rather than taken as "no token": it is most often a missing secret.
+		{`webhook_url_token_wo = ""`, phrase(`Attribute webhook_url_token_wo is "": an empty token is most often a secret that did not arrive`)},
 		{`webhook_url_token_wo = "abc\tdef"`, phrase("Attribute webhook_url_token_wo value must not contain control characters such as CR, LF or tab: it has U+0009 at byte 3.")},
 		{fmt.Sprintf(`webhook_url = "https://hooks.example.test/%s"`, strings.Repeat("a", 100_000)), phrase("Attribute webhook_url string length must be at most 8192, got: 100027")},
 		{`timeouts = { create = "soon" }`, regexp.MustCompile(`(?s)timeouts.create.*positive duration.*"soon"`)},
@@ -1402,8 +1404,9 @@ func TestApplyErrorDiag_interruptedWaitIsNotCalledATimeout(t *testing.T) {
 }
 
 // TestAccWebhookSettings_resourceNotInStateNeedsNoCredentials proves that a resource whose account has no
-// token, and that was never applied (here: apply -target of the rest), blocks neither a plan nor the destroy
-// of the rest of the configuration.
+// token, and that was never applied (here: apply -target of the rest), blocks neither the targeted apply nor a
+// destroy without refresh of the rest; a plan that would create it fails, naming the missing token, and so does
+// the normal plan that terraform destroy runs first to refresh.
 func TestAccWebhookSettings_resourceNotInStateNeedsNoCredentials(t *testing.T) {
 	acc := newTestAccount(t, mockapi.Options{})
 	tf := newTerraformCLI(t, acc.config(`
@@ -1420,12 +1423,18 @@ resource "greenwaba_webhook_settings" "no_token" {
 	if err := acc.live(map[string]any{"incomingWebhook": "yes"})(nil); err != nil {
 		t.Fatal(err)
 	}
-	tf.run("destroy", "-auto-approve", "-no-color")
+	// terraform destroy first refreshes with a normal plan, which would create no_token and so names its missing
+	// token; without that refresh the destroy needs no credentials but those of the resources in the state.
+	if out := tf.fail("destroy", "-auto-approve", "-no-color"); !phrase("No API token for GreenWaba instance 1101000999").MatchString(out) {
+		t.Errorf("the destroy's refresh plan does not say which token is missing:\n%s", out)
+	}
+	tf.run("destroy", "-auto-approve", "-no-color", "-refresh=false")
 	if err := acc.live(freshSettings)(nil); err != nil {
 		t.Errorf("destroy did not reset the account in the state: %v", err)
 	}
-	if out := tf.run("plan", "-no-color"); !strings.Contains(out, "greenwaba_webhook_settings.no_token will be created") {
-		t.Errorf("the plan does not show the create of the resource without a token:\n%s", out)
+	// A plan that would create it does need its token: the account and the tokens are known at plan time.
+	if out := tf.fail("plan", "-no-color"); !phrase("No API token for GreenWaba instance 1101000999").MatchString(out) {
+		t.Errorf("the plan of the resource without a token does not say which token is missing:\n%s", out)
 	}
 }
 

@@ -9,10 +9,12 @@ import (
 	"math"
 	"math/big"
 	"net/url"
+	"slices"
 	"time"
 	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 var (
@@ -191,4 +193,62 @@ func (v wholeNumberValidator) ValidateNumber(ctx context.Context, req validator.
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid number",
 		fmt.Sprintf("Attribute %s %s, got %s.", req.Path, v.Description(ctx), f.Text('f', -1)))
+}
+
+// NotEmpty rejects "", for attributes where an empty string is more likely a value that did not arrive than a
+// choice; why says so and what to write instead.
+func NotEmpty(why string) validator.String { return notEmptyValidator{why: why} }
+
+var _ validator.String = notEmptyValidator{}
+
+type notEmptyValidator struct{ why string }
+
+func (notEmptyValidator) Description(context.Context) string { return `value must not be ""` }
+
+func (v notEmptyValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v notEmptyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() != "" {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Empty value",
+		fmt.Sprintf("Attribute %s is \"\": %s", req.Path, v.why))
+}
+
+// TimeoutDurations checks every entry of a timeouts object as PositiveDuration does, and reports on the object
+// itself: Terraform shows the line of an attribute, but not of an entry inside an attribute's object value, and
+// shows an error on timeouts.create at the first line of the resource instead.
+func TimeoutDurations() validator.Object { return timeoutsValidator{} }
+
+var _ validator.Object = timeoutsValidator{}
+
+type timeoutsValidator struct{}
+
+func (timeoutsValidator) Description(ctx context.Context) string {
+	return "every entry's " + PositiveDuration().Description(ctx)
+}
+
+func (v timeoutsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (timeoutsValidator) ValidateObject(ctx context.Context, req validator.ObjectRequest, resp *validator.ObjectResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	entries := req.ConfigValue.Attributes()
+	names := make([]string, 0, len(entries))
+	for name := range entries {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		s, ok := entries[name].(types.String)
+		if !ok {
+			continue
+		}
+		var entry validator.StringResponse
+		PositiveDuration().ValidateString(ctx, validator.StringRequest{Path: req.Path.AtName(name), ConfigValue: s}, &entry)
+		for _, d := range entry.Diagnostics {
+			resp.Diagnostics.AddAttributeError(req.Path, d.Summary(), d.Detail())
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -190,4 +191,34 @@ func diagText(diags diag.Diagnostics) string {
 		msgs = append(msgs, d.Detail())
 	}
 	return strings.Join(msgs, "\n")
+}
+
+func TestNotEmpty(t *testing.T) {
+	v := NotEmpty("say why.")
+	for _, ok := range []types.String{types.StringValue("x"), types.StringNull(), types.StringUnknown()} {
+		if got := validate(v, ok); got != "" {
+			t.Errorf("%s rejected: %s", ok, got)
+		}
+	}
+	if got := validate(v, types.StringValue("")); !strings.Contains(got, `Attribute attr is "": say why.`) {
+		t.Errorf(`"" gives %q`, got)
+	}
+}
+
+// TestTimeoutDurations: each bad entry is named in the message, and reported on the timeouts object itself.
+func TestTimeoutDurations(t *testing.T) {
+	obj := types.ObjectValueMust(map[string]attr.Type{"create": types.StringType, "read": types.StringType, "update": types.StringType},
+		map[string]attr.Value{"create": types.StringValue("soon"), "read": types.StringValue("1m"), "update": types.StringNull()})
+	var resp validator.ObjectResponse
+	TimeoutDurations().ValidateObject(context.Background(), validator.ObjectRequest{Path: path.Root("timeouts"), ConfigValue: obj}, &resp)
+	if len(resp.Diagnostics) != 1 {
+		t.Fatalf("want one error, got %v", resp.Diagnostics)
+	}
+	d := resp.Diagnostics[0]
+	if !strings.Contains(d.Detail(), `Attribute timeouts.create value must be a positive duration such as "30s" or "2m", got "soon".`) {
+		t.Errorf("detail: %s", d.Detail())
+	}
+	if p, ok := d.(diag.DiagnosticWithPath); !ok || !p.Path().Equal(path.Root("timeouts")) {
+		t.Errorf("the error is not on timeouts: %v", d)
+	}
 }

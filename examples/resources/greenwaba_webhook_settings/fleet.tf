@@ -1,6 +1,14 @@
 # A fleet of accounts from one provider configuration (Terraform cannot for_each a provider): each account's
 # token goes in instance_tokens, keyed by its idInstance, and each resource instance names its account.
 
+terraform {
+  required_providers {
+    greenwaba = {
+      source = "greenwaba/greenwaba"
+    }
+  }
+}
+
 variable "fleet_tokens" {
   description = "apiTokenInstance of each account, keyed by idInstance, e.g. { \"1101000011\" = \"...\" }."
   type        = map(string)
