@@ -279,6 +279,10 @@ func (m *notificationModel) readHead(ctx context.Context, data *providerData, li
 	defer cancel()
 
 	n, err := client.ReceiveNotification(ctx, timeout)
+	if greenwaba.IsQueueClosed(err) {
+		diags.Append(queueClosedDiag(err, idInstance))
+		return diags
+	}
 	if err != nil {
 		diags.AddError(
 			"Could not read the notification queue",
