@@ -9,7 +9,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-6}
-step=${2:-8}
+step=${2:-12}
 failed=0
 for i in $(seq "$runs"); do
 	out=$(mktemp)

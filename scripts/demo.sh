@@ -98,7 +98,8 @@ without_overrides_warning() {
 	'
 }
 
-# tf runs terraform in the demo copy; -no-color goes after the (sub)command, where Terraform wants it.
+# tf runs terraform in the demo copy (tf_dir, else the settings configuration); -no-color goes after
+# the (sub)command, where Terraform wants it.
 tf() {
 	local cmd=("$1") rc=0
 	shift
@@ -106,10 +107,15 @@ tf() {
 		cmd+=("$1")
 		shift
 	fi
-	terraform -chdir="$work/demo" "${cmd[@]}" ${no_color[@]+"${no_color[@]}"} "$@" | without_overrides_warning || rc=$?
+	terraform -chdir="${tf_dir:-$work/demo}" "${cmd[@]}" ${no_color[@]+"${no_color[@]}"} "$@" | without_overrides_warning || rc=$?
 	overrides_warning_shown=1
 	check_interrupted
 	return "$rc"
+}
+# tf_check runs terraform in the queue check's own configuration (examples/demo/queue-check).
+tf_check() {
+	local tf_dir=$work/demo/queue-check
+	tf "$@"
 }
 ctl() {
 	local rc=0
@@ -155,27 +161,11 @@ cat "$TF_CLI_CONFIG_FILE"
 echo "Terraform warns \"Provider development overrides are in effect\" on every command: expected here. The demo"
 echo "shows that warning once, at the first command below, and leaves it out after that."
 
-say "terraform apply: declaring how the account delivers its webhooks"
+say "terraform apply: declaring how the account delivers its webhooks: webhook_url = \"\" keeps them in its HTTP API queue (queue mode)"
 tf apply -auto-approve -input=false
 
 say "Reading the settings back from the state"
 tf state show greenwaba_webhook_settings.demo
-tf output webhook_settings
-
-say "Someone edits the account in the GreenWaba Console (PATCH /mock/v1/instances/$ID/settings)"
-ctl -fields settings.webhookUrl,settings.outgoingWebhook PATCH "/mock/v1/instances/$ID/settings" \
-	'{"webhookUrl":"https://console.example.com/hooks","outgoingWebhook":"no"}'
-
-say "terraform plan: the next plan shows the drift as an in-place update (exit code 2 = changes)"
-rc=0
-tf plan -detailed-exitcode -input=false || rc=$?
-if [ "$rc" -ne 2 ]; then
-	echo "expected terraform plan to exit with 2 (changes planned), got $rc" >&2
-	exit 1
-fi
-
-say "terraform apply: putting the account back as declared, then waiting until it shows the new values"
-tf apply -auto-approve -input=false
 
 say "terraform plan: nothing left to change (exit code 0), and the plan made no settings write"
 # Into files rather than $(...): a command substitution runs in a subshell, where the INT trap is not set.
@@ -197,10 +187,35 @@ ctl POST "/mock/v1/instances/$ID/notifications" "$(
 JSON
 )"
 
-say "The greenwaba_notification data source reads the head of the queue at plan time"
+say "The greenwaba_notification data source reads the head of the queue at plan time; the check on it passes (no warning)"
 tf apply -auto-approve -input=false -var read_queue=true
-tf output queue_head
 echo "Reading never acknowledges: the message is still queued."
+ctl -fields queueLength GET "/mock/v1/instances/$ID"
+
+say "Someone switches the account to push mode in the GreenWaba Console (PATCH /mock/v1/instances/$ID/settings)"
+# A loopback port where nobody listens: the mock's pushes fail, and the message stays queued.
+ctl -fields settings.webhookUrl,settings.outgoingWebhook PATCH "/mock/v1/instances/$ID/settings" \
+	'{"webhookUrl":"http://127.0.0.1:9/console-hooks","outgoingWebhook":"no"}'
+
+say "A pipeline's queue check (examples/demo/queue-check) finds no queue to read: GreenWaba refuses, the check warns, the run goes on"
+tf_check plan -input=false | tee "$work/check.out"
+check_interrupted
+if ! grep -q "No notification queue" "$work/check.out"; then
+	echo "expected the queue check to warn that the account has no notification queue" >&2
+	exit 1
+fi
+
+say "terraform plan: the next plan shows the drift as an in-place update (exit code 2 = changes)"
+rc=0
+tf plan -detailed-exitcode -input=false || rc=$?
+if [ "$rc" -ne 2 ]; then
+	echo "expected terraform plan to exit with 2 (changes planned), got $rc" >&2
+	exit 1
+fi
+
+say "terraform apply: putting the account back as declared (queue mode), then waiting until it shows the new values"
+tf apply -auto-approve -input=false
+echo "Back in queue mode: the message the account could not push is still queued."
 ctl -fields queueLength GET "/mock/v1/instances/$ID"
 
 say "terraform destroy: the account goes back to the settings of a new account"

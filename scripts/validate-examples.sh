@@ -4,9 +4,9 @@
 #
 # The documentation examples (examples/{provider,resources,data-sources,ephemeral-resources}) are
 # shown one file at a time in docs/, so each .tf file is validated on its own, in an empty folder. Any other directory
-# (examples/demo) is a root module and is validated as a whole. examples/opentofu holds OpenTofu-only
-# configuration (Terraform rejects for_each in a provider block): its files are validated one at a time
-# with tofu, built by scripts/opentofu.sh on first use.
+# (examples/demo, examples/demo/queue-check, examples/testing) is a root module and is validated as a whole.
+# examples/opentofu holds OpenTofu-only configuration (Terraform rejects for_each in a provider block):
+# its files are validated one at a time with tofu, built by scripts/opentofu.sh on first use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/dev-overrides.sh
@@ -64,7 +64,7 @@ for kind in provider resources data-sources ephemeral-resources; do
 		validate_module terraform "$file" "$file"
 	done < <(find "examples/$kind" -name '*.tf' -print0 2>/dev/null | sort -z)
 done
-for dir in examples/*/; do
+for dir in examples/*/ examples/demo/*/; do
 	case "$(basename "$dir")" in
 	provider | resources | data-sources | ephemeral-resources | opentofu) continue ;;
 	esac

@@ -14,28 +14,41 @@ terraform {
 
 provider "greenwaba" {}
 
+variable "webhook_url" {
+  description = "Where the account pushes its notifications. The demo starts with \"\": the account keeps them in its HTTP API queue (queue mode). It sets a URL at the end (push mode)."
+  type        = string
+  default     = ""
+}
+
 variable "read_queue" {
   description = "Read the head of the notification queue. The demo turns it on once a notification is queued."
   type        = bool
   default     = false
 }
 
-# How the account delivers its webhooks: pushed to webhook_url. Nobody listens on this loopback
-# port in the demo, so each delivery fails and the notification stays queued, retried every
-# minute as GreenWaba does; greenwaba_notification below reads it from the queue meanwhile.
-# An empty webhook_url would keep notifications in the HTTP API queue only.
+# How the account delivers its webhooks. With webhook_url = "" they wait in the HTTP API queue,
+# where greenwaba_notification below reads them. With a URL, GreenWaba POSTs them there and keeps
+# no queue the API can read.
 resource "greenwaba_webhook_settings" "demo" {
-  webhook_url                  = "http://127.0.0.1:9/greenwaba-webhooks"
+  webhook_url                  = var.webhook_url
   incoming_webhook             = true
   outgoing_webhook             = true
   outgoing_api_message_webhook = true
 }
 
-# The head of the queue, read at plan time and never acknowledged.
+# The head of the queue, read at plan time and never acknowledged (queue mode only).
 data "greenwaba_notification" "head" {
   count = var.read_queue ? 1 : 0
 
   receive_timeout = 5
+}
+
+# Warn, without failing the run, while the head is a failed delivery status.
+check "no_failed_delivery_at_head" {
+  assert {
+    condition     = alltrue([for head in data.greenwaba_notification.head : !(head.type_webhook == "outgoingMessageStatus" && head.status == "failed")])
+    error_message = "The head of the notification queue is a failed delivery status."
+  }
 }
 
 output "webhook_settings" {

@@ -198,6 +198,15 @@ func TestClient_doesNotRetryClientErrors(t *testing.T) {
 		{name: "400 bad settings", status: 400, call: func(c *Client) error {
 			return c.SetSettings(context.Background(), SettingsUpdate{WebhookURL: ptr("not a url")})
 		}},
+		{name: "400 queue closed in push mode", status: 400, setup: func(t *testing.T, srv *mockapi.Server, c *Client) *Client {
+			if err := srv.EditSettings(testID, map[string]any{"webhookUrl": "http://127.0.0.1:1/hook"}); err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}, call: func(c *Client) error {
+			_, err := c.ReceiveNotification(context.Background(), 0)
+			return err
+		}},
 		{name: "401 wrong token", status: 401, setup: func(t *testing.T, _ *mockapi.Server, c *Client) *Client {
 			bad, err := New(Config{APIURL: strings.TrimSuffix(c.prefix, "/waInstance1101000001/"), IDInstance: testID, Token: "wrongToken123", Retry: fastRetry})
 			if err != nil {
@@ -676,6 +685,46 @@ func TestReceiveNotification_headComesBackUntilDeleted(t *testing.T) {
 		t.Fatalf("the head should come back until deleted: %v, %v", again, err)
 	}
 
+}
+
+// TestReceiveNotification_pushModeIsQueueClosed: in push mode GreenWaba
+// refuses the read (D14); the error says so in its words, IsQueueClosed
+// recognises it, and no other 400 passes for it.
+func TestReceiveNotification_pushModeIsQueueClosed(t *testing.T) {
+	t.Parallel()
+	srv, base := startMock(t, mockapi.Options{})
+	c, _ := newTestClient(t, base)
+	if _, err := srv.Enqueue(testID, []byte(`{"typeWebhook":"incomingMessageReceived"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.EditSettings(testID, map[string]any{"webhookUrl": "http://127.0.0.1:1/hook"}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := c.ReceiveNotification(context.Background(), 0)
+	if n != nil || !IsQueueClosed(err) {
+		t.Fatalf("ReceiveNotification = %v, %v; want the closed-queue error", n, err)
+	}
+	const want = "GreenWaba receiveNotification for instance 1101000001 answered HTTP 400 Bad Request: " +
+		"Message cannot be received because custom webhook url is set. Please clear webhook url and wait for about 1 minute"
+	if err.Error() != want {
+		t.Errorf("message = %q, want %q", err, want)
+	}
+
+	for name, other := range map[string]error{
+		"another 400":          &APIError{Method: "setSettings", StatusCode: 400, Body: "bad request data: webhookUrl must be \"\" or an absolute http or https URL"},
+		"the reboot's 400":     &APIError{Method: MethodReceiveNotification, StatusCode: 400, Body: startingText},
+		"the text, not a 400":  &APIError{Method: MethodReceiveNotification, StatusCode: 500, Body: "custom webhook url is set"},
+		"the text in a 200":    &APIError{Method: MethodReceiveNotification, StatusCode: 400, InBody: true, Body: "custom webhook url is set"},
+		"not a GreenWaba call": errors.New("custom webhook url is set"),
+		"nil":                  nil,
+	} {
+		if IsQueueClosed(other) {
+			t.Errorf("IsQueueClosed(%s) = true", name)
+		}
+	}
+	if wrapped := fmt.Errorf("read: %w", err); !IsQueueClosed(wrapped) {
+		t.Error("IsQueueClosed does not see through wrapping")
+	}
 }
 
 // TestClient_secretsNeverInErrorsOrLogs drives every error path with the

@@ -102,6 +102,21 @@ func isContextErr(err error) bool {
 // account: HTTP 403, an unknown or deleted idInstance (D3).
 func IsAccountGone(err error) bool { return hasStatus(err, http.StatusForbidden) }
 
+// queueClosedText is in the 400 GreenWaba answers to receiveNotification and
+// deleteNotification while the account pushes its notifications to a
+// webhookUrl (D14); GREEN-API's own clients match on it.
+const queueClosedText = "custom webhook url is set"
+
+// IsQueueClosed reports whether err is that 400: the account has a
+// webhookUrl, so its HTTP API queue cannot be read until webhookUrl is ""
+// again and the change has applied (D7). Like every 400 but the reboot's,
+// it is not retried.
+func IsQueueClosed(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.StatusCode == http.StatusBadRequest && !e.InBody &&
+		strings.Contains(strings.ToLower(e.Body), queueClosedText)
+}
+
 func hasStatus(err error, code int) bool {
 	var e *APIError
 	return errors.As(err, &e) && e.StatusCode == code

@@ -7,7 +7,11 @@
 // deleteNotification, getStateInstance and clearWebhooksQueue. Errors are
 // one line of plain text. A setSettings write reboots the account: for its
 // apply delay getStateInstance answers "starting" and, with reboot errors
-// on, every other method answers 400 (D7, D18).
+// on, every other method answers 400 (D7, D18). While the visible
+// webhookUrl is set, the account pushes its queue to that URL and
+// receiveNotification and deleteNotification answer 400 "Message cannot be
+// received because custom webhook url is set. …" (D14); a write that clears
+// the URL opens the queue once it applies.
 //
 // Tests drive it through the Go API (CreateInstance, Enqueue, EditSettings,
 // SetApplyDelay, SetRebootErrors, Instance, Requests, AddFault, Faults,

@@ -277,6 +277,15 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 // rebootMessage is GreenWaba's answer while an account is starting (D18).
 const rebootMessage = "instance in starting process try later"
 
+// queueClosedMessage is GreenWaba's answer to receiveNotification and
+// deleteNotification while the account pushes to a webhookUrl (D14).
+const queueClosedMessage = "Message cannot be received because custom webhook url is set. Please clear webhook url and wait for about 1 minute"
+
+// queueClosedLocked reports whether the HTTP API queue is closed: the
+// account's visible webhookUrl is set (D14). A write that clears it opens
+// the queue only once it applies (D7). Call with a.mu held, after syncLocked.
+func (a *account) queueClosedLocked() bool { return a.current.str[fWebhookURL] != "" }
+
 // serveMethod answers an authenticated call of a known method: rate limits
 // (429), the reboot (400, D18), then the method itself.
 func (s *Server) serveMethod(w http.ResponseWriter, r *http.Request, a *account, m method, rest string) int {
@@ -391,6 +400,9 @@ func (s *Server) poke(a *account) {
 	a.mu.Unlock()
 }
 
+// receiveNotification answers the head of the queue, long-polling an empty
+// one (D10), or the closed-queue 400 in push mode (D14), also when push mode
+// began while the poll was parked.
 func (s *Server) receiveNotification(w http.ResponseWriter, r *http.Request, a *account) int {
 	timeout := defaultReceiveTimeout
 	if r.URL.RawQuery != "" {
@@ -414,6 +426,10 @@ func (s *Server) receiveNotification(w http.ResponseWriter, r *http.Request, a *
 	for {
 		a.mu.Lock()
 		a.syncLocked(s.now())
+		if a.queueClosedLocked() {
+			a.mu.Unlock()
+			return writeText(w, http.StatusBadRequest, queueClosedMessage)
+		}
 		if it, ok := a.headLocked(); ok {
 			a.mu.Unlock()
 			return writeJSONBytes(w, http.StatusOK, appendReceipt(make([]byte, 0, len(it.body)+48), it))
@@ -467,6 +483,10 @@ func (s *Server) deleteNotification(w http.ResponseWriter, a *account, receipt s
 	}
 	a.mu.Lock()
 	a.syncLocked(s.now())
+	if a.queueClosedLocked() {
+		a.mu.Unlock()
+		return writeText(w, http.StatusBadRequest, queueClosedMessage)
+	}
 	removed := a.removeLocked(rid)
 	a.mu.Unlock()
 	if !removed {

@@ -170,6 +170,8 @@ func TestPushOneWorkerPerAccount(t *testing.T) {
 	}
 }
 
+// TestPushOffKeepsQueueForPolling: an item whose delivery failed stays queued;
+// the HTTP API cannot read it in push mode (D14), and can once push mode is off.
 func TestPushOffKeepsQueueForPolling(t *testing.T) {
 	t.Parallel()
 	rc := newReceiver(t, 500)
@@ -177,8 +179,10 @@ func TestPushOffKeepsQueueForPolling(t *testing.T) {
 	m.setWebhookURL(rc.URL)
 	id := m.enqueue(notif("incomingMessageReceived", 1))
 	rc.next(t) // failed; the next attempt is an hour away
+	if r := m.do("GET", api("receiveNotification"), ""); r.status != 400 || r.body != queueClosedMessage {
+		t.Fatalf("receive in push mode = %d %s, want the closed-queue 400", r.status, r.body)
+	}
 	m.setWebhookURL("")
-	// In push mode or not, receiveNotification reads the same queue.
 	if rc := decodeReceipt(t, m.do("GET", api("receiveNotification"), "").body); rc.ReceiptID != id {
 		t.Fatalf("polled head = %d", rc.ReceiptID)
 	}

@@ -78,6 +78,7 @@ type providerData struct {
 	userAgent      string
 	httpClient     *http.Client
 	pacer          *greenwaba.Pacer
+	claims         accountClaims // the accounts greenwaba_webhook_settings plans in this walk
 
 	mu      sync.Mutex
 	clients map[int64]*greenwaba.Client

@@ -68,6 +68,22 @@ func (d *providerData) explain(err error, id int64) string {
 	return msg + ". " + advice
 }
 
+// queueClosedDiag explains GreenWaba's refusal to read the queue of account id, err (greenwaba.IsQueueClosed), to
+// users of greenwaba_notification, the data source and the ephemeral resource alike.
+func queueClosedDiag(err error, id int64) diag.Diagnostic {
+	answer := err.Error()
+	var ae *greenwaba.APIError
+	if errors.As(err, &ae) {
+		answer = statusOf(ae) + ": " + ae.Body
+	}
+	return diag.NewErrorDiagnostic("No notification queue: the account pushes to its webhook_url",
+		fmt.Sprintf("GreenWaba instance %d delivers its notifications to its webhook_url, so GreenWaba keeps no "+
+			"readable queue for it. greenwaba_notification reads the queue only of an account whose webhook_url "+
+			"is \"\". If webhook_url was just set to \"\", the queue opens once GreenWaba has applied the settings "+
+			"(up to 5 minutes): read it after the greenwaba_webhook_settings resource that clears it (depends_on), "+
+			"which waits for that. GreenWaba answered %s", id, answer))
+}
+
 // requestTimeoutValue is request_timeout in parentheses, or "" where it is not known.
 func (d *providerData) requestTimeoutValue() string {
 	if d.requestTimeout <= 0 {

@@ -304,19 +304,9 @@ func TestAccNotificationDataSource_invalidNumbersFailAtPlanNamingAttributeAndVal
 }
 
 func TestAccNotificationDataSource_preconditionExampleRefusesWebhookWhileQueued(t *testing.T) {
-	// Once the queue is empty every read would wait receive_timeout; the cap keeps this test quick.
-	m := newNotificationMock(t, mockapi.Options{LongPollCap: 50 * time.Millisecond})
-	receipt := m.enqueue(t, incomingMessageBody)
-
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: m.gateSteps(t, "data-sources/greenwaba_notification/precondition.tf", receipt, 1,
-			"Notifications are still queued: drain the queue before setting webhook_url.",
-			statecheck.ExpectKnownValue("data.greenwaba_notification.before_push", tfjsonpath.New("found"), knownvalue.Bool(false)),
-			statecheck.ExpectKnownValue("greenwaba_webhook_settings.push", tfjsonpath.New("webhook_url"),
-				knownvalue.StringExact("https://hooks.example.com/greenwaba")),
-		),
-	})
+	m := newNotificationMock(t, mockapi.Options{LongPollCap: 50 * time.Millisecond, WebhookRetry: time.Hour})
+	m.switchExampleRuns(t, "data-sources/greenwaba_notification/precondition.tf",
+		"Notifications are still queued: drain the queue before setting webhook_url.")
 }
 
 func TestAccNotificationDataSource_postconditionExampleFailsOnFailedDelivery(t *testing.T) {

@@ -2,6 +2,9 @@ package provider
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,20 +125,18 @@ resource "echo" "gate" {}
 }
 
 func TestAccNotificationEphemeralResource_exampleGatesWebhookWithoutStoringTheHead(t *testing.T) {
-	// Once the queue is empty every read would wait receive_timeout; the cap keeps this test quick.
-	m := newNotificationMock(t, mockapi.Options{LongPollCap: 50 * time.Millisecond})
-	receipt := m.enqueue(t, privateMessage)
-
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   skipBelowEphemeral,
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: m.gateSteps(t, "ephemeral-resources/greenwaba_notification/ephemeral-resource.tf", receipt, 1,
-			"Notifications are still queued: drain the queue before switching to push delivery.",
-			statecheck.ExpectKnownValue("greenwaba_webhook_settings.push_when_drained", tfjsonpath.New("webhook_url"),
-				knownvalue.StringExact("https://hooks.example.com/greenwaba")),
-			noSecretInState{privateIDMessage, privateChatID, privateText, notificationTestToken},
-		),
-	})
+	m := newNotificationMock(t, mockapi.Options{LongPollCap: 50 * time.Millisecond, WebhookRetry: time.Hour})
+	tf := m.switchExampleRuns(t, "ephemeral-resources/greenwaba_notification/ephemeral-resource.tf",
+		"Notifications are still queued: drain the queue before switching to push delivery.")
+	state, err := os.ReadFile(filepath.Join(tf.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, private := range []string{privateIDMessage, privateChatID, privateText, notificationTestToken} {
+		if strings.Contains(string(state), private) {
+			t.Errorf("the state holds %q", private)
+		}
+	}
 }
 
 func TestAccNotificationEphemeralResource_emptyQueueIsNotFound(t *testing.T) {

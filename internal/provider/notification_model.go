@@ -207,7 +207,9 @@ func toEphemeralAttributes(attrs map[string]dsschema.Attribute) map[string]ephem
 // notificationReadNote is the part of both objects' descriptions that says what a read does and does not do.
 const notificationReadNote = "Reading the head never acknowledges it: the provider never calls DeleteNotification, " +
 	"so the same notification (with the same `receipt_id`) comes back on every read until something else deletes it. " +
-	"Each read makes one ReceiveNotification call, which waits up to `receive_timeout` seconds when the queue is empty."
+	"Each read makes one ReceiveNotification call, which waits up to `receive_timeout` seconds when the queue is empty. " +
+	"GreenWaba keeps a queue only for an account whose `webhook_url` is `\"\"`: the read of an account that pushes to " +
+	"a URL fails."
 
 // defaultNotificationTimeout bounds a read of the queue when `timeouts` does not: the long poll and its retries,
 // and the account's reboot (D18) if it is rebooting, as the resource's refresh.
@@ -279,6 +281,10 @@ func (m *notificationModel) readHead(ctx context.Context, data *providerData, li
 	defer cancel()
 
 	n, err := client.ReceiveNotification(ctx, timeout)
+	if greenwaba.IsQueueClosed(err) {
+		diags.Append(queueClosedDiag(err, idInstance))
+		return diags
+	}
 	if err != nil {
 		diags.AddError(
 			"Could not read the notification queue",

@@ -220,9 +220,10 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 }
 
 // huntConfig is a provider for the accounts ids, all with the API token token, a resource per webhook token
-// (from var.webhook_tokens, so the configuration holds none) on its own account, and the data source. mode is
-// "plain" or "write-only"; importIDs adds import blocks with that id suffix.
-func huntConfig(baseURL string, ids map[string]int64, token, mode string, importBlocks bool) string {
+// (from var.webhook_tokens, so the configuration holds none) on its own account, and the data source on account
+// queueID (with the same token), which no resource pushes to a webhook_url: GreenWaba keeps a queue only for
+// such an account (D14). mode is "plain" or "write-only"; importIDs adds import blocks with that id suffix.
+func huntConfig(baseURL string, ids map[string]int64, queueID int64, token, mode string, importBlocks bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `
 provider "greenwaba" {
@@ -231,8 +232,13 @@ provider "greenwaba" {
   max_retries     = 1
   instance_tokens = {
 `, baseURL)
+	queueManaged := false
 	for _, id := range ids {
 		fmt.Fprintf(&b, "    \"%d\" = %q\n", id, token)
+		queueManaged = queueManaged || id == queueID
+	}
+	if !queueManaged {
+		fmt.Fprintf(&b, "    \"%d\" = %q\n", queueID, token)
 	}
 	b.WriteString("  }\n}\n\nlocals {\n  ids = {\n")
 	for name, id := range ids {
@@ -261,7 +267,7 @@ resource "greenwaba_webhook_settings" "this" {
 data "greenwaba_notification" "head" {
   id_instance = %d
 }
-`, ephemeral, attr, minID(ids))
+`, ephemeral, attr, queueID)
 	if importBlocks {
 		fmt.Fprintf(&b, `
 import {
@@ -272,16 +278,6 @@ import {
 `, suffix)
 	}
 	return b.String()
-}
-
-func minID(ids map[string]int64) int64 {
-	m := int64(0)
-	for _, id := range ids {
-		if m == 0 || id < m {
-			m = id
-		}
-	}
-	return m
 }
 
 // requestLog is the mock's request log of account id, as GET /mock/v1/instances/{id}/requests shows it.
@@ -317,7 +313,11 @@ func TestAccSecretsHunt_goodAPITokens(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if _, err := srv.Enqueue(minID(ids), json.RawMessage(incomingMessageBody)); err != nil {
+			const queueID = 1101000700 // read by the data source; no resource sets its webhook_url
+			if err := srv.CreateInstance(queueID, apiToken); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := srv.Enqueue(queueID, json.RawMessage(incomingMessageBody)); err != nil {
 				t.Fatal(err)
 			}
 			vars := map[string]string{}
@@ -330,7 +330,7 @@ func TestAccSecretsHunt_goodAPITokens(t *testing.T) {
 			}
 			for _, mode := range []string{"plain", "write-only"} {
 				h := newHunt(t, mockLog, "TF_VAR_webhook_tokens="+string(varsJSON))
-				h.writeConfig(huntConfig(baseURL, ids, apiToken, mode, false))
+				h.writeConfig(huntConfig(baseURL, ids, queueID, apiToken, mode, false))
 				h.run(false, "plan")
 				h.run(false, "apply", "-auto-approve")
 				h.run(false, "apply", "-refresh-only", "-auto-approve")
@@ -343,7 +343,7 @@ func TestAccSecretsHunt_goodAPITokens(t *testing.T) {
 				}
 				// One account by the import command, the others by import blocks.
 				h.run(false, "import", settingsAddr+`["slash"]`, fmt.Sprintf("%d%s", ids["slash"], suffix))
-				h.writeConfig(huntConfig(baseURL, ids, apiToken, mode, true))
+				h.writeConfig(huntConfig(baseURL, ids, queueID, apiToken, mode, true))
 				h.run(false, "apply", "-auto-approve")
 				h.run(false, "plan", "-detailed-exitcode")
 				h.showState(mode == "plain")
@@ -358,6 +358,7 @@ func TestAccSecretsHunt_goodAPITokens(t *testing.T) {
 				for _, id := range ids {
 					h.printed.WriteString(requestLog(t, srv, id))
 				}
+				h.printed.WriteString(requestLog(t, srv, queueID))
 				h.expectNone(secrets)
 			}
 		})
@@ -374,7 +375,7 @@ func TestAccSecretsHunt_refusedAPITokens(t *testing.T) {
 	}
 	for name, token := range huntBadAPITokens {
 		h := newHunt(t, mockLog, `TF_VAR_webhook_tokens={"a":"plain-token-1"}`)
-		h.writeConfig(huntConfig(baseURL, map[string]int64{"a": id}, token, "plain", false))
+		h.writeConfig(huntConfig(baseURL, map[string]int64{"a": id}, id, token, "plain", false))
 		out := h.run(true, "plan")
 		if !strings.Contains(out, "GreenWaba rejected the API token for instance 1101000702") &&
 			!strings.Contains(out, "GreenWaba does not know instance 1101000702") {

@@ -310,6 +310,7 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id_instance"))
 		state = nil // what follows plans the new account's create
 	}
+	resp.Diagnostics.Append(r.data.claims.claim(req, plan.IDInstance, len(resp.RequiresReplace) > 0)...)
 
 	if state != nil && state.writeOnly() && !config.WebhookURLToken.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("webhook_url_token"), "Cannot move the token back into state",
