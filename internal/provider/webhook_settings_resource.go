@@ -303,7 +303,8 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 		state = nil // what follows plans the new account's create
 	}
 
-	if state != nil && state.writeOnly() && !config.WebhookURLToken.IsNull() {
+	undecided := tokenUndecided(ctx, req.Private, state)
+	if state != nil && state.writeOnly() && !config.WebhookURLToken.IsNull() && !undecided {
 		resp.Diagnostics.AddAttributeError(path.Root("webhook_url_token"), "Cannot move the token back into state",
 			"This account's token is managed with webhook_url_token_wo, which keeps it out of the Terraform state. "+
 				"Setting webhook_url_token would store it in the state again, so the provider refuses. Keep "+
@@ -319,6 +320,9 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 		revision, diags := planRevision(ctx, req.Private, state, &plan, &config)
 		resp.Diagnostics.Append(diags...)
 		plan.WebhookURLTokenWORevision = revision
+	}
+	if tokenUnmanaged(undecided, &config) {
+		plan.WebhookURLTokenWORevision = state.WebhookURLTokenWORevision
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -364,6 +368,7 @@ func plainTokenState(live string, prior types.String) types.String {
 func (r *webhookSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	// Nothing is saved on failure: the next apply creates again, and writes only what still differs.
 	resp.Diagnostics.Append(r.apply(ctx, "create", req.Plan, req.Config, nil, resp.Private, &resp.State)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *webhookSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -374,6 +379,7 @@ func (r *webhookSettingsResource) Update(ctx context.Context, req resource.Updat
 	}
 	// On failure the prior state stays; the next refresh shows what the account has.
 	resp.Diagnostics.Append(r.apply(ctx, "update", req.Plan, req.Config, &state, resp.Private, &resp.State)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 // apply brings the account to the plan for op, "create" (prior is nil) or "update" (prior is the state),
@@ -403,7 +409,11 @@ func (r *webhookSettingsResource) apply(ctx context.Context, op string, planned 
 
 	token := desiredToken(&plan, &config)
 	ctx = maskSecrets(ctx, token)
-	if err := converge(ctx, client, plan.settingsUpdate(token), resend); err != nil {
+	update := plan.settingsUpdate(token)
+	if plan.writeOnly() && plan.WebhookURLTokenWORevision.ValueInt64() == importedRevision {
+		update.WebhookURLToken = nil // not sent since the import, nor now: the account keeps its token
+	}
+	if err := converge(ctx, client, update, resend); err != nil {
 		diags.Append(r.data.applyErrorDiag(err, op, id, timeout))
 		return diags
 	}
@@ -449,6 +459,7 @@ func (r *webhookSettingsResource) Read(ctx context.Context, req resource.ReadReq
 			diags.Append(resp.State.Set(ctx, &state)...)
 			return diags
 		})...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *webhookSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -493,6 +504,10 @@ func (r *webhookSettingsResource) withAccount(ctx context.Context, prior tfsdk.S
 }
 
 func (r *webhookSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" {
+		importByIdentity(ctx, req, resp)
+		return
+	}
 	id, writeOnly, err := parseImportID(req.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID",
