@@ -40,18 +40,22 @@ func expectIdentity(id int64) statecheck.StateCheck {
 func TestAccWebhookSettings_identityThenGeneratedConfigImportKeepsTheConsoleToken(t *testing.T) {
 	const token = "console-token-identity-4b1e"
 	acc := consoleAccount(t, token)
+	// The first resource keeps the token out of the state, so that the plans of the import step, which show
+	// it as well, hold no token.
+	cfg := acc.woConfig(`
+resource "greenwaba_webhook_settings" "this" {
+  webhook_url          = "https://hooks.example.test/wa"
+  webhook_url_token_wo = var.webhook_token
+  incoming_webhook     = true
+}
+`)
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   skipBelowIdentity,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: acc.config(fmt.Sprintf(`
-resource "greenwaba_webhook_settings" "this" {
-  webhook_url       = "https://hooks.example.test/wa"
-  webhook_url_token = %q
-  incoming_webhook  = true
-}
-`, token)),
+				Config:          cfg,
+				ConfigVariables: woVars(token),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectIdentity(testID),
 					statecheck.ExpectIdentityValueMatchesState(settingsAddr, tfjsonpath.New("id_instance")),
@@ -59,7 +63,10 @@ resource "greenwaba_webhook_settings" "this" {
 				Check: acc.writes(0),
 			},
 			{
-				Config:          acc.config(""),
+				// greenwaba_webhook_settings.generated imports the same account by identity, into the
+				// configuration Terraform generates.
+				Config:          cfg,
+				ConfigVariables: woVars(token),
 				ResourceName:    settingsAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
@@ -69,6 +76,7 @@ resource "greenwaba_webhook_settings" "this" {
 					plancheck.ExpectEmptyPlan(),
 					plancheck.ExpectKnownValue("greenwaba_webhook_settings.generated", tfjsonpath.New("webhook_url_token"), knownvalue.Null()),
 					plancheck.ExpectKnownValue("greenwaba_webhook_settings.generated", tfjsonpath.New("webhook_url_token_wo_revision"), knownvalue.Int64Exact(importedRevision)),
+					plancheck.ExpectKnownValue("greenwaba_webhook_settings.generated", tfjsonpath.New("webhook_url"), knownvalue.StringExact("https://hooks.example.test/wa")),
 					noSecretInPlan{token},
 				}},
 			},

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -223,14 +224,17 @@ func maskURL(raw string) string {
 	if err != nil {
 		return "(a webhook URL that cannot be parsed)"
 	}
-	if u.User != nil {
-		u.User = url.User("***")
-	}
+	credentials := u.User != nil
+	u.User = nil
 	if u.RawQuery != "" {
 		u.RawQuery = "***"
 	}
 	u.Fragment, u.RawFragment = "", ""
-	return u.String()
+	masked := u.String()
+	if credentials {
+		masked = strings.Replace(masked, "//", "//***@", 1)
+	}
+	return masked
 }
 
 // setListedResource sets the resource of a list result as an import by identity would leave it: the live
