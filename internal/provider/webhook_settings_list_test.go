@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -215,6 +216,14 @@ list "greenwaba_webhook_settings" "fleet" {
 	}
 	if got := strings.Count(string(generated), "import {"); got != n {
 		t.Fatalf("the generated configuration imports %d accounts, want %d:\n%s", got, n, generated)
+	}
+	// Terraform writes no sensitive value: both token arguments are null, which the import by identity reads
+	// as "leave the account's token alone".
+	if got := len(regexp.MustCompile(`webhook_url_token\s+= null # sensitive`).FindAll(generated, -1)); got != n {
+		t.Fatalf("%d generated blocks have webhook_url_token = null, want %d", got, n)
+	}
+	if os.Getenv("GREENWABA_SHOW_GENERATED") != "" {
+		t.Logf("generated.tf:\n%s", generated)
 	}
 	out := tf.run("apply", "-auto-approve", "-no-color")
 	if want := fmt.Sprintf("%d imported, 0 added, 0 changed, 0 destroyed", n); !strings.Contains(out, want) {
