@@ -118,7 +118,7 @@ func (a *clearWebhooksQueueAction) Invoke(ctx context.Context, req action.Invoke
 
 // clearQueue clears the client's account's queue. Refused by the once-a-minute limit (D16), it waits the time
 // GreenWaba says is left (after telling waiting) and tries again, while ctx's deadline leaves time for it. It
-// returns the time left when the deadline does not, else 0.
+// returns the time left when the deadline does not, else 0; an interruption while waiting is ctx's error.
 func clearQueue(ctx context.Context, client *greenwaba.Client, sleep func(context.Context, time.Duration) error, waiting func(time.Duration)) (time.Duration, error) {
 	for {
 		res, err := client.ClearWebhooksQueue(ctx)
@@ -130,7 +130,7 @@ func clearQueue(ctx context.Context, client *greenwaba.Client, sleep func(contex
 		}
 		waiting(res.Left)
 		if err := sleep(ctx, res.Left); err != nil {
-			return res.Left, nil
+			return 0, err // interrupted
 		}
 	}
 }
