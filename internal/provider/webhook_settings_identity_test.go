@@ -277,3 +277,38 @@ func stripIdentity(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 }
+
+// TestAccWebhookSettings_updateWithUnmanagedTokenKeepsItsFingerprint applies a change of another setting while
+// the token is unmanaged, then configures the account's own token: even a plan without refresh is empty, since
+// the apply that did not send the token kept the fingerprint of the account's.
+func TestAccWebhookSettings_updateWithUnmanagedTokenKeepsItsFingerprint(t *testing.T) {
+	const token = "console-token-fp-77c2"
+	acc := consoleAccount(t, token)
+	config := func(extra string) string {
+		return acc.woConfig(fmt.Sprintf(`
+import {
+  to       = greenwaba_webhook_settings.this
+  identity = { id_instance = %d }
+}
+
+resource "greenwaba_webhook_settings" "this" {
+  webhook_url = "https://hooks.example.test/wa"
+  %s
+}
+`, testID, extra))
+	}
+	tf := newTerraformCLI(t, config(""))
+	if !cliHasIdentity(t) {
+		t.Skip("import by identity needs Terraform 1.12 or later (or OpenTofu 1.12)")
+	}
+	vars := []string{"-var", "webhook_token=" + token}
+	tf.run(append([]string{"apply", "-auto-approve", "-no-color"}, vars...)...) // incoming_webhook back to false
+	if err := acc.writes(1)(nil); err != nil {
+		t.Fatal(err)
+	}
+	tf.writeConfig(config("webhook_url_token_wo = var.webhook_token"))
+	out := tf.run(append([]string{"plan", "-refresh=false", "-no-color"}, vars...)...)
+	if !strings.Contains(out, "No changes") {
+		t.Fatalf("configuring the account's own token plans a change:\n%s", out)
+	}
+}

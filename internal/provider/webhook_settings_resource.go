@@ -410,8 +410,10 @@ func (r *webhookSettingsResource) apply(ctx context.Context, op string, planned 
 	token := desiredToken(&plan, &config)
 	ctx = maskSecrets(ctx, token)
 	update := plan.settingsUpdate(token)
-	if plan.writeOnly() && plan.WebhookURLTokenWORevision.ValueInt64() == importedRevision {
-		update.WebhookURLToken = nil // not sent since the import, nor now: the account keeps its token
+	// Not sent since the import, nor now: the account keeps its token, whose fingerprint the last read kept.
+	unsent := plan.writeOnly() && plan.WebhookURLTokenWORevision.ValueInt64() == importedRevision
+	if unsent {
+		update.WebhookURLToken = nil
 	}
 	if err := converge(ctx, client, update, resend); err != nil {
 		diags.Append(r.data.applyErrorDiag(err, op, id, timeout))
@@ -419,7 +421,9 @@ func (r *webhookSettingsResource) apply(ctx context.Context, op string, planned 
 	}
 	plan.IDInstance = numberOf(types.Int64Value(id))
 	plan.ID = types.StringValue(strconv.FormatInt(id, 10))
-	diags.Append(storeFingerprint(ctx, private, plan.writeOnly(), token)...)
+	if !unsent {
+		diags.Append(storeFingerprint(ctx, private, plan.writeOnly(), token)...)
+	}
 	diags.Append(newState.Set(ctx, &plan)...)
 	return diags
 }
