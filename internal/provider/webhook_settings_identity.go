@@ -47,19 +47,26 @@ func (r *webhookSettingsResource) IdentitySchema(_ context.Context, _ resource.I
 	}
 }
 
-// setIdentity sets the identity of the resource in state, when the CLI supports identities (Terraform 1.12
-// and later) and the state was not removed. Create, Read and Update call it, so that states written before
-// identities existed gain one at the next refresh.
-func setIdentity(ctx context.Context, state tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
-	if identity == nil || state.Raw.IsNull() {
-		return nil
-	}
-	var id types.Number
-	diags := state.GetAttribute(ctx, path.Root("id_instance"), &id)
-	if diags.HasError() || id.IsNull() || id.IsUnknown() {
+// setIdentity sets the identity of the resource from the first of states that names its account. Create, Read
+// and Update call it, so that states written before identities existed gain one at the next refresh. Read also
+// passes its prior state: the framework wants an identity even from a read that removes the resource.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, states ...tfsdk.State) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if identity == nil {
 		return diags
 	}
-	diags.Append(identity.Set(ctx, webhookSettingsIdentityModel{IDInstance: int64Of(id)})...)
+	for _, state := range states {
+		if state.Raw.IsNull() {
+			continue
+		}
+		var id types.Number
+		diags.Append(state.GetAttribute(ctx, path.Root("id_instance"), &id)...)
+		if diags.HasError() || id.IsNull() || id.IsUnknown() {
+			continue
+		}
+		diags.Append(identity.Set(ctx, webhookSettingsIdentityModel{IDInstance: int64Of(id)})...)
+		return diags
+	}
 	return diags
 }
 

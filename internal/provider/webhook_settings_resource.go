@@ -368,7 +368,7 @@ func plainTokenState(live string, prior types.String) types.String {
 func (r *webhookSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	// Nothing is saved on failure: the next apply creates again, and writes only what still differs.
 	resp.Diagnostics.Append(r.apply(ctx, "create", req.Plan, req.Config, nil, resp.Private, &resp.State)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State)...)
 }
 
 func (r *webhookSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -379,7 +379,7 @@ func (r *webhookSettingsResource) Update(ctx context.Context, req resource.Updat
 	}
 	// On failure the prior state stays; the next refresh shows what the account has.
 	resp.Diagnostics.Append(r.apply(ctx, "update", req.Plan, req.Config, &state, resp.Private, &resp.State)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State)...)
 }
 
 // apply brings the account to the plan for op, "create" (prior is nil) or "update" (prior is the state),
@@ -463,7 +463,7 @@ func (r *webhookSettingsResource) Read(ctx context.Context, req resource.ReadReq
 			diags.Append(resp.State.Set(ctx, &state)...)
 			return diags
 		})...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State, req.State)...)
 }
 
 func (r *webhookSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
