@@ -207,10 +207,8 @@ resource "greenwaba_webhook_settings" "this" {
 // wrote it, and refreshes: the identity appears and nothing is written.
 func TestAccWebhookSettings_stateWithoutIdentityGainsItOnRefresh(t *testing.T) {
 	acc := newTestAccount(t, mockapi.Options{})
+	requireIdentityCLI(t)
 	tf := newTerraformCLI(t, acc.config(`resource "greenwaba_webhook_settings" "this" { incoming_webhook = true }`))
-	if !cliHasIdentity(t) {
-		t.Skip("resource identity needs Terraform 1.12 or later (or OpenTofu 1.12)")
-	}
 	tf.run("apply", "-auto-approve", "-no-color")
 	stripIdentity(t, tf.dir)
 	tf.run("apply", "-refresh-only", "-auto-approve", "-no-color")
@@ -226,6 +224,19 @@ func TestAccWebhookSettings_stateWithoutIdentityGainsItOnRefresh(t *testing.T) {
 	}
 	if out := tf.run("plan", "-detailed-exitcode", "-no-color"); !strings.Contains(out, "No changes") {
 		t.Fatalf("the plan after the refresh is not empty:\n%s", out)
+	}
+}
+
+// requireIdentityCLI skips a test run through the CLI harness unless TF_ACC is set and the CLI knows resource
+// identities: Terraform or OpenTofu 1.12 and later.
+func requireIdentityCLI(t *testing.T) {
+	t.Helper()
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
+	}
+	if !cliHasIdentity(t) {
+		v, _ := cliVersion()
+		t.Skipf("resource identity needs Terraform 1.12 or later (or OpenTofu 1.12); the CLI here is %s", v)
 	}
 }
 
@@ -297,10 +308,8 @@ resource "greenwaba_webhook_settings" "this" {
 }
 `, testID, extra))
 	}
+	requireIdentityCLI(t)
 	tf := newTerraformCLI(t, config(""))
-	if !cliHasIdentity(t) {
-		t.Skip("import by identity needs Terraform 1.12 or later (or OpenTofu 1.12)")
-	}
 	vars := []string{"-var", "webhook_token=" + token}
 	tf.run(append([]string{"apply", "-auto-approve", "-no-color"}, vars...)...) // incoming_webhook back to false
 	if err := acc.writes(1)(nil); err != nil {
