@@ -6,7 +6,9 @@
 # shown one file at a time in docs/, so each .tf file is validated on its own, in an empty folder. Any other directory
 # (examples/demo, examples/demo/queue-check, examples/testing) is a root module and is validated as a whole.
 # examples/opentofu holds OpenTofu-only configuration (Terraform rejects for_each in a provider block):
-# its files are validated one at a time with tofu, built by scripts/opentofu.sh on first use.
+# its files are validated one at a time with tofu, built by scripts/opentofu.sh on first use. examples/actions,
+# examples/list-resources and import-by-identity.tf need Terraform 1.12-1.14 and are validated with the
+# Terraform scripts/terraform.sh builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/dev-overrides.sh
@@ -46,10 +48,15 @@ validate_module() {
 	n=$((n + 1))
 	mkdir -p "$dir"
 	cp "$@" "$dir/"
-	if ! grep -qs -e 'required_providers' -e '^provider "greenwaba"' "$dir"/*.tf; then
+	if ! grep -qs -e 'required_providers' -e '^provider "greenwaba"' "$dir"/*.tf </dev/null; then
 		printf '%s\n' "$required_providers" >"$dir/zz_required_providers.tf"
 	fi
-	if out=$("$cli" -chdir="$dir" validate -no-color 2>&1); then
+	# -query (Terraform 1.14) also validates .tfquery.hcl files.
+	local flags=()
+	if compgen -G "$dir/*.tfquery.hcl" >/dev/null; then
+		flags=(-query)
+	fi
+	if out=$("$cli" -chdir="$dir" validate -no-color "${flags[@]}" 2>&1 </dev/null); then
 		echo "ok      $label"
 	else
 		echo "FAILED  $label"
@@ -62,11 +69,18 @@ shopt -s nullglob
 for kind in provider resources data-sources ephemeral-resources; do
 	while IFS= read -r -d '' file; do
 		validate_module terraform "$file" "$file"
-	done < <(find "examples/$kind" -name '*.tf' -print0 2>/dev/null | sort -z)
+	done < <(find "examples/$kind" -name '*.tf' ! -name 'import-by-identity.tf' -print0 2>/dev/null | sort -z)
 done
+# Actions, list resources and import by identity need a newer Terraform than the one on PATH: the one
+# scripts/terraform.sh builds (first use only).
+tf114=$(scripts/terraform.sh)
+while IFS= read -r -d '' file; do
+	validate_module "$tf114" "$file (Terraform 1.14)" "$file"
+done < <(find examples/actions examples/list-resources examples/resources \( -path 'examples/actions/*.tf' -o \
+	-name '*.tfquery.hcl' -o -name 'import-by-identity.tf' \) -print0 2>/dev/null | sort -z)
 for dir in examples/*/ examples/demo/*/; do
 	case "$(basename "$dir")" in
-	provider | resources | data-sources | ephemeral-resources | opentofu) continue ;;
+	provider | resources | data-sources | ephemeral-resources | actions | list-resources | opentofu) continue ;;
 	esac
 	files=("$dir"*.tf)
 	[ "${#files[@]}" -gt 0 ] && validate_module terraform "$dir" "${files[@]}"

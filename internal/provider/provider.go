@@ -15,8 +15,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -32,6 +34,8 @@ import (
 var (
 	_ provider.Provider                       = (*greenwabaProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*greenwabaProvider)(nil)
+	_ provider.ProviderWithListResources      = (*greenwabaProvider)(nil)
+	_ provider.ProviderWithActions            = (*greenwabaProvider)(nil)
 )
 
 // Environment variables read when the matching provider attribute is not set.
@@ -228,6 +232,8 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 func (p *greenwabaProvider) Resources(context.Context) []func() resource.Resource {
@@ -235,7 +241,15 @@ func (p *greenwabaProvider) Resources(context.Context) []func() resource.Resourc
 }
 
 func (p *greenwabaProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewNotificationDataSource}
+	return []func() datasource.DataSource{NewNotificationDataSource, NewWebhookSettingsDataSource}
+}
+
+func (p *greenwabaProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewWebhookSettingsList}
+}
+
+func (p *greenwabaProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{NewClearWebhooksQueueAction}
 }
 
 func (p *greenwabaProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {

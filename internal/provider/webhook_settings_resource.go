@@ -312,7 +312,8 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	resp.Diagnostics.Append(r.data.claims.claim(req, plan.IDInstance, len(resp.RequiresReplace) > 0)...)
 
-	if state != nil && state.writeOnly() && !config.WebhookURLToken.IsNull() {
+	undecided := tokenUndecided(ctx, req.Private, state)
+	if state != nil && state.writeOnly() && !config.WebhookURLToken.IsNull() && !undecided {
 		resp.Diagnostics.AddAttributeError(path.Root("webhook_url_token"), "Cannot move the token back into state",
 			"This account's token is managed with webhook_url_token_wo, which keeps it out of the Terraform state. "+
 				"Setting webhook_url_token would store it in the state again, so the provider refuses. Keep "+
@@ -328,6 +329,9 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 		revision, diags := planRevision(ctx, req.Private, state, &plan, &config)
 		resp.Diagnostics.Append(diags...)
 		plan.WebhookURLTokenWORevision = revision
+	}
+	if tokenUnmanaged(undecided, &config) {
+		plan.WebhookURLTokenWORevision = state.WebhookURLTokenWORevision
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(r.checkTokenAtPlan(ctx, req.State, resp.Plan)...)
@@ -375,6 +379,7 @@ func plainTokenState(live string, prior types.String) types.String {
 func (r *webhookSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	// Nothing is saved on failure: the next apply creates again, and writes only what still differs.
 	resp.Diagnostics.Append(r.apply(ctx, "create", req.Plan, req.Config, nil, resp.Private, &resp.State)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State)...)
 }
 
 func (r *webhookSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -385,6 +390,7 @@ func (r *webhookSettingsResource) Update(ctx context.Context, req resource.Updat
 	}
 	// On failure the prior state stays; the next refresh shows what the account has.
 	resp.Diagnostics.Append(r.apply(ctx, "update", req.Plan, req.Config, &state, resp.Private, &resp.State)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State)...)
 }
 
 // apply brings the account to the plan for op, "create" (prior is nil) or "update" (prior is the state),
@@ -414,13 +420,21 @@ func (r *webhookSettingsResource) apply(ctx context.Context, op string, planned 
 
 	token := desiredToken(&plan, &config)
 	ctx = maskSecrets(ctx, token)
-	if err := converge(ctx, client, plan.settingsUpdate(token), resend); err != nil {
+	update := plan.settingsUpdate(token)
+	// Not sent since the import, nor now: the account keeps its token, whose fingerprint the last read kept.
+	unsent := plan.writeOnly() && plan.WebhookURLTokenWORevision.ValueInt64() == importedRevision
+	if unsent {
+		update.WebhookURLToken = nil
+	}
+	if err := converge(ctx, client, update, resend); err != nil {
 		diags.Append(r.data.applyErrorDiag(err, op, id, timeout))
 		return diags
 	}
 	plan.IDInstance = numberOf(types.Int64Value(id))
 	plan.ID = types.StringValue(strconv.FormatInt(id, 10))
-	diags.Append(storeFingerprint(ctx, private, plan.writeOnly(), token)...)
+	if !unsent {
+		diags.Append(storeFingerprint(ctx, private, plan.writeOnly(), token)...)
+	}
 	diags.Append(newState.Set(ctx, &plan)...)
 	return diags
 }
@@ -461,6 +475,7 @@ func (r *webhookSettingsResource) Read(ctx context.Context, req resource.ReadReq
 			diags.Append(resp.State.Set(ctx, &state)...)
 			return diags
 		})...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State, req.State)...)
 }
 
 func (r *webhookSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -505,6 +520,10 @@ func (r *webhookSettingsResource) withAccount(ctx context.Context, prior tfsdk.S
 }
 
 func (r *webhookSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" {
+		importByIdentity(ctx, req, resp)
+		return
+	}
 	id, writeOnly, err := parseImportID(req.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID",
