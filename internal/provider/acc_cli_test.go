@@ -101,3 +101,15 @@ func (skipOpenTofuBelow112) CheckTerraformVersion(_ context.Context, req tfversi
 			"harness reads as a non-empty plan (fixed in OpenTofu 1.12)"
 	}
 }
+
+// fail runs terraform with args, expecting it to fail, and returns what it printed.
+func (c *terraformCLI) fail(args ...string) string {
+	c.t.Helper()
+	cmd := exec.Command(c.bin, args...)
+	cmd.Dir, cmd.Env = c.dir, c.env
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		c.t.Fatalf("terraform %s succeeded, want a failure:\n%s", strings.Join(args, " "), out)
+	}
+	return string(out)
+}

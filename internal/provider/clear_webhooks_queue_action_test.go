@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -198,16 +197,4 @@ resource "greenwaba_webhook_settings" "this" {
 	if n := queueLength(t, acc.srv); n != 0 {
 		t.Fatalf("%d notifications left after the switch to push mode:\n%s", n, out)
 	}
-}
-
-// fail runs terraform with args, expecting it to fail, and returns what it printed.
-func (c *terraformCLI) fail(args ...string) string {
-	c.t.Helper()
-	cmd := exec.Command(c.bin, args...)
-	cmd.Dir, cmd.Env = c.dir, c.env
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		c.t.Fatalf("terraform %s succeeded, want a failure:\n%s", strings.Join(args, " "), out)
-	}
-	return string(out)
 }

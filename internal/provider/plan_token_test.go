@@ -2,22 +2,9 @@ package provider
 
 import (
 	"fmt"
-	"os/exec"
 	"strings"
 	"testing"
 )
-
-// fail runs terraform with args, expecting it to fail, and returns what it printed.
-func (c *terraformCLI) fail(args ...string) string {
-	c.t.Helper()
-	cmd := exec.Command(c.bin, args...)
-	cmd.Dir, cmd.Env = c.dir, c.env
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		c.t.Fatalf("terraform %s succeeded, want a failure:\n%s", strings.Join(args, " "), out)
-	}
-	return string(out)
-}
 
 // TestAccWebhookSettings_missingTokenFailsAtPlan proves that a fleet whose token map is known at plan time but
 // lacks some accounts fails at plan, naming each such account and where its token may come from, before any
