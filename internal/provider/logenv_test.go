@@ -68,7 +68,7 @@ resource "greenwaba_webhook_settings" "a" {
 		tf := devOverridesCLI(t, plugins, t.TempDir())
 		var env []string
 		for _, kv := range tf.env {
-			if !strings.HasPrefix(kv, logRequestPrefix) { // the caller's own TF_LOG, TF_ACC_LOG_PATH stays
+			if !strings.HasPrefix(kv, logRequestPrefix) { // the caller's own TF_LOG variables are dropped
 				env = append(env, kv)
 			}
 		}
