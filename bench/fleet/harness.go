@@ -50,7 +50,7 @@ func newHarness(ctx context.Context, root string, cpuProfile bool, verbose bool,
 	}
 	for _, b := range builds {
 		cmd := exec.CommandContext(ctx, "go", append([]string{"build", "-trimpath"}, b[1:]...)...)
-		cmd.Dir, b = b[0], b[1:]
+		cmd.Dir = b[0]
 		if out, err := cmd.CombinedOutput(); err != nil {
 			h.close()
 			return nil, fmt.Errorf("go build %s: %v\n%s", b[len(b)-1], err, out)
