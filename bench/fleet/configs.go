@@ -14,7 +14,11 @@ type kind string
 const (
 	kindGreenwaba kind = "greenwaba" // greenwaba_webhook_settings, one provider with fleet instance_tokens
 	kindFloor     kind = "floor"     // floor_webhook_settings: same schema and provider block, no calls
+	kindMinimal   kind = "minimal"   // minimal_thing: the leanest framework provider, one resource of two attributes
 	kindData      kind = "tfdata"    // terraform_data, Terraform's built-in resource: no provider process at all
+	// kindBefore is greenwaba_webhook_settings served by the provider built from -before (another checkout): the
+	// local name greenwaba with the source bench/before, so that the configuration is greenwaba's.
+	kindBefore kind = "before"
 	// kindNotification is greenwaba_notification data sources, receive_timeout = receiveTimeout.
 	kindNotification kind = "notification"
 )
@@ -31,19 +35,26 @@ type fleet struct {
 	extraProvider string
 }
 
-// write puts the configuration's main.tf into dir. The tokens are in the configuration, as a fleet's would be in a
-// variable: floor gets the same provider block, so both providers decode the same map.
+// write puts the configuration's main.tf into dir. Every configuration iterates the same way, for_each over one
+// map of the accounts (local.accounts, idInstance to webhook URL), so that Terraform's own cost of expanding it is
+// the same in every comparison. The tokens are in the configuration, as a fleet's would be in a variable: floor
+// gets the same provider block, so both providers decode the same map.
 func (f fleet) write(dir string) error {
 	var b strings.Builder
-	ids := fmt.Sprintf("%d + %d + count.index", firstID, f.from)
+	b.WriteString("locals {\n  accounts = {\n")
+	for i := f.from; i < f.from+f.n; i++ {
+		id := firstID + i
+		fmt.Fprintf(&b, "    \"%d\" = \"https://hooks.example.com/%s/%d\"\n", id, f.hookPath, id)
+	}
+	b.WriteString("  }\n}\n\n")
 	resource := func(typ string) {
 		fmt.Fprintf(&b, `resource %q "a" {
-  count            = %d
-  id_instance      = %s
-  webhook_url      = "https://hooks.example.com/%s/${%s}"
+  for_each         = local.accounts
+  id_instance      = each.key
+  webhook_url      = each.value
   incoming_webhook = true
 }
-`, typ, f.n, ids, f.hookPath, ids)
+`, typ)
 	}
 	provider := func(name, source string) {
 		fmt.Fprintf(&b, "terraform {\n  required_providers {\n    %s = { source = %q }\n  }\n}\n\n", name, source)
@@ -65,27 +76,37 @@ func (f fleet) write(dir string) error {
 	case kindGreenwaba:
 		provider("greenwaba", "greenwaba/greenwaba")
 		resource("greenwaba_webhook_settings")
+	case kindBefore:
+		provider("greenwaba", "bench/before")
+		resource("greenwaba_webhook_settings")
 	case kindNotification:
 		provider("greenwaba", "greenwaba/greenwaba")
 		fmt.Fprintf(&b, `data "greenwaba_notification" "q" {
-  count           = %d
-  id_instance     = %s
+  for_each        = local.accounts
+  id_instance     = each.key
   receive_timeout = %d
 }
-`, f.n, ids, int(receiveTimeout.Seconds()))
+`, int(receiveTimeout.Seconds()))
 	case kindFloor:
 		provider("floor", "bench/floor")
 		resource("floor_webhook_settings")
+	case kindMinimal:
+		b.WriteString("terraform {\n  required_providers {\n    minimal = { source = \"bench/minimal\" }\n  }\n}\n\n")
+		b.WriteString(`resource "minimal_thing" "a" {
+  for_each = local.accounts
+  value    = each.value
+}
+`)
 	case kindData:
-		fmt.Fprintf(&b, `resource "terraform_data" "a" {
-  count = %d
+		b.WriteString(`resource "terraform_data" "a" {
+  for_each = local.accounts
   input = {
-    id_instance      = %s
-    webhook_url      = "https://hooks.example.com/%s/${%s}"
+    id_instance      = each.key
+    webhook_url      = each.value
     incoming_webhook = true
   }
 }
-`, f.n, ids, f.hookPath, ids)
+`)
 	}
 	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(b.String()), 0o600)
 }

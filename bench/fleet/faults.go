@@ -16,7 +16,7 @@ import (
 // Targets: the apply ends without error, the provider draws no 429, and every account is in the state with exactly
 // one saved write (the processed ones included).
 func (b *bench) rateLimitsAndFaults(ctx context.Context) error {
-	mock, err := startMock(ctx, b.h, "faults", "-rate-limits", "real", "-apply-delay", applyDelay.String())
+	mock, err := startMock(ctx, b.h, "faults", "-rate-limits", "real", "-apply-delay", faultsApplyDelay.String())
 	if err != nil {
 		return err
 	}

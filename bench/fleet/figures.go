@@ -30,6 +30,7 @@ type figure struct {
 	Unit    string    `json:"unit"`
 	Target  string    `json:"target,omitempty"` // as written in BENCHMARKS.md, e.g. "<= 1.3"
 	Max     *float64  `json:"max,omitempty"`    // the value passes when <= Max
+	Min     *float64  `json:"min,omitempty"`    // and, when set, >= Min
 	Status  string    `json:"status"`
 	Note    string    `json:"note,omitempty"`
 	Samples []float64 `json:"samples,omitempty"` // one per round, when the value is their median
@@ -38,6 +39,7 @@ type figure struct {
 // results is one run of the benchmark, written to bench/results/<time>-<commit>.json.
 type results struct {
 	Commit     string             `json:"commit"`
+	Before     string             `json:"before_commit,omitempty"` // -before: the commit measured as "before"
 	Dirty      bool               `json:"dirty"`
 	Branch     string             `json:"branch"`
 	Started    time.Time          `json:"started"`
@@ -61,7 +63,7 @@ func (r *results) add(f figure) {
 			f.Status = statusPending
 		case f.Max == nil:
 			f.Status = statusInfo
-		case *f.Value <= *f.Max+1e-9:
+		case *f.Value <= *f.Max+1e-9 && (f.Min == nil || *f.Value >= *f.Min-1e-9):
 			f.Status = statusPass
 		default:
 			f.Status = statusFail

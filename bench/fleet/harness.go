@@ -25,10 +25,11 @@ type harness struct {
 	seq     int
 }
 
-// newHarness builds the provider (or, with a CPU profile wanted, its profiling twin), the floor provider and
+// newHarness builds the provider (or, with a CPU profile wanted, its profiling twin), the two floor providers and
 // greenwaba-mock into a temporary directory and writes a CLI configuration whose dev_overrides point Terraform at
-// them, so no `terraform init` and no registry are needed.
-func newHarness(ctx context.Context, root string, cpuProfile bool, verbose bool) (*harness, error) {
+// them, so no `terraform init` and no registry are needed. With before set (another checkout of the repository), its
+// provider is built too, as bench/before (kindBefore), to be measured beside ours in the same run.
+func newHarness(ctx context.Context, root string, cpuProfile bool, verbose bool, before string) (*harness, error) {
 	work, err := os.MkdirTemp("", "greenwaba-bench-")
 	if err != nil {
 		return nil, err
@@ -39,13 +40,17 @@ func newHarness(ctx context.Context, root string, cpuProfile bool, verbose bool)
 		provider = "./bench/profiled"
 	}
 	builds := [][]string{
-		{"-o", filepath.Join(h.bin, "terraform-provider-greenwaba"), provider},
-		{"-o", filepath.Join(h.bin, "terraform-provider-floor"), "./bench/floor"},
-		{"-o", filepath.Join(h.bin, "greenwaba-mock"), "./cmd/greenwaba-mock"},
+		{root, "-o", filepath.Join(h.bin, exeGreenwaba), provider},
+		{root, "-o", filepath.Join(h.bin, exeFloor), "./bench/floor"},
+		{root, "-o", filepath.Join(h.bin, exeMinimal), "./bench/minimal"},
+		{root, "-o", filepath.Join(h.bin, "greenwaba-mock"), "./cmd/greenwaba-mock"},
+	}
+	if before != "" {
+		builds = append(builds, []string{before, "-o", filepath.Join(h.bin, exeBefore), provider})
 	}
 	for _, b := range builds {
-		cmd := exec.CommandContext(ctx, "go", append([]string{"build", "-trimpath"}, b...)...)
-		cmd.Dir = root
+		cmd := exec.CommandContext(ctx, "go", append([]string{"build", "-trimpath"}, b[1:]...)...)
+		cmd.Dir = b[0]
 		if out, err := cmd.CombinedOutput(); err != nil {
 			h.close()
 			return nil, fmt.Errorf("go build %s: %v\n%s", b[len(b)-1], err, out)
@@ -56,10 +61,12 @@ func newHarness(ctx context.Context, root string, cpuProfile bool, verbose bool)
   dev_overrides {
     "greenwaba/greenwaba" = %q
     "bench/floor"         = %q
+    "bench/minimal"       = %q
+    "bench/before"        = %q
   }
   direct {}
 }
-`, h.bin, h.bin)
+`, h.bin, h.bin, h.bin, h.bin)
 	if err := os.WriteFile(rc, []byte(cliConfig), 0o600); err != nil {
 		h.close()
 		return nil, err

@@ -6,6 +6,7 @@
 //	go run ./bench/fleet                 # the full run (make bench)
 //	BENCH_QUICK=1 go run ./bench/fleet   # small sizes, one round: proves the benchmark runs (CI smoke step)
 //	go run ./bench/fleet -only plan -sizes 1000 -rounds 1 -cpuprofile /tmp/provider.pprof
+//	go run ./bench/fleet -only 'plan|converge' -before /tmp/main-checkout   # main's provider beside ours
 //
 // It exits non-zero only when the benchmark cannot run, never because a figure misses its target.
 package main
@@ -39,6 +40,9 @@ type options struct {
 	cpuProfile string
 	out        string
 	verbose    bool
+	// before is another checkout (e.g. a git worktree of main) whose provider is measured beside ours, as "before".
+	before      string
+	parallelism []int // -parallelism of the convergence benchmark's applies
 }
 
 func main() {
@@ -52,11 +56,13 @@ func main() {
 
 func run(ctx context.Context) error {
 	quick := os.Getenv("BENCH_QUICK") != "" && os.Getenv("BENCH_QUICK") != "0"
-	o := options{quick: quick, sizes: []int{100, 300, 1000}, rounds: 3, accounts: 50, dataN: 20, queued: 100_000}
+	o := options{quick: quick, sizes: []int{100, 300, 1000}, rounds: 3, accounts: 50, dataN: 20, queued: 100_000, parallelism: []int{10, 50}}
 	if quick {
-		o = options{quick: true, sizes: []int{10, 40}, rounds: 1, accounts: 20, dataN: 10, queued: 10_000}
+		o = options{quick: true, sizes: []int{10, 40}, rounds: 1, accounts: 20, dataN: 10, queued: 10_000, parallelism: []int{20}}
 	}
 	sizes := flag.String("sizes", joinInts(o.sizes), "comma-separated fleet sizes of the plan benchmark")
+	parallelism := flag.String("parallelism", joinInts(o.parallelism), "comma-separated -parallelism values of the convergence benchmark")
+	flag.StringVar(&o.before, "before", "", "also build the provider of this checkout (e.g. a git worktree of main) and measure it beside ours, as \"before\"")
 	flag.IntVar(&o.rounds, "rounds", o.rounds, "rounds of every timed comparison (the median is kept)")
 	flag.IntVar(&o.accounts, "accounts", o.accounts, "accounts of the convergence and fault benchmarks")
 	flag.IntVar(&o.dataN, "data-sources", o.dataN, "greenwaba_notification data sources read in one plan")
@@ -69,6 +75,14 @@ func run(ctx context.Context) error {
 	var err error
 	if o.sizes, err = parseInts(*sizes); err != nil || len(o.sizes) == 0 {
 		return fmt.Errorf("-sizes: want comma-separated positive integers, got %q", *sizes)
+	}
+	if o.parallelism, err = parseInts(*parallelism); err != nil || len(o.parallelism) == 0 {
+		return fmt.Errorf("-parallelism: want comma-separated positive integers, got %q", *parallelism)
+	}
+	if o.before != "" {
+		if o.before, err = filepath.Abs(o.before); err != nil {
+			return err
+		}
 	}
 	if o.only, err = regexp.Compile(*only); err != nil {
 		return fmt.Errorf("-only: %w", err)
@@ -89,6 +103,9 @@ func run(ctx context.Context) error {
 	res.Branch, _ = gitOutput("rev-parse", "--abbrev-ref", "HEAD")
 	status, _ := gitOutput("status", "--porcelain", "--untracked-files=no")
 	res.Dirty = status != ""
+	if o.before != "" {
+		res.Before, _ = gitOutputIn(o.before, "rev-parse", "HEAD")
+	}
 	tfv, err := exec.CommandContext(ctx, "terraform", "version").Output()
 	if err != nil {
 		return fmt.Errorf("terraform version: %w (Terraform must be on PATH)", err)
@@ -101,7 +118,7 @@ func run(ctx context.Context) error {
 		}
 	}
 	fmt.Printf("==> building the provider, the floor provider and greenwaba-mock (%s, %d cores, load %s)\n", res.Terraform, res.Cores, res.LoadBefore)
-	h, err := newHarness(ctx, root, o.cpuProfile != "", o.verbose)
+	h, err := newHarness(ctx, root, o.cpuProfile != "", o.verbose, o.before)
 	if err != nil {
 		return err
 	}
@@ -169,8 +186,13 @@ type bench struct {
 	root string
 }
 
-func gitOutput(args ...string) (string, error) {
-	out, err := exec.Command("git", args...).Output()
+func gitOutput(args ...string) (string, error) { return gitOutputIn("", args...) }
+
+// gitOutputIn is git's output in the checkout dir ("" for the current one).
+func gitOutputIn(dir string, args ...string) (string, error) {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	out, err := cmd.Output()
 	return strings.TrimSpace(string(out)), err
 }
 

@@ -13,13 +13,34 @@ const profileEnv = "GREENWABA_BENCH_CPUPROFILE"
 const (
 	exeGreenwaba = "terraform-provider-greenwaba"
 	exeFloor     = "terraform-provider-floor"
+	exeMinimal   = "terraform-provider-minimal"
+	exeBefore    = "terraform-provider-before"
 )
 
-var kinds = []kind{kindGreenwaba, kindFloor, kindData}
+// exeOf is the provider executable of a kind's configurations ("" for terraform_data: no provider process).
+var exeOf = map[kind]string{kindGreenwaba: exeGreenwaba, kindFloor: exeFloor, kindMinimal: exeMinimal, kindBefore: exeBefore}
+
+// providerKinds are the configurations measured against the baselines: ours, and with -before the other checkout's.
+func (b *bench) providerKinds() []kind {
+	if b.o.before != "" {
+		return []kind{kindGreenwaba, kindBefore}
+	}
+	return []kind{kindGreenwaba}
+}
+
+// baseKinds are the baselines: the same-schema floor (what our code adds), the minimal floor (what a user pays over
+// the leanest framework provider) and terraform_data (no provider process at all).
+var baseKinds = []kind{kindFloor, kindMinimal, kindData}
+
+// planTargets are the targets at the largest N of greenwaba / a baseline, with and without refresh.
+var planTargets = map[kind]map[bool]float64{
+	kindFloor:   {true: 1.30, false: 1.05},
+	kindMinimal: {true: 1.15, false: 1.00},
+}
 
 // planAtScale is items 1, 2 and the provider half of 6: for each size N, N resources of each kind on N mock accounts
 // are applied once, then planned with and without refresh, the kinds alternating in each round (the first kind
-// rotates from round to round); then a no-op apply of the largest size, greenwaba and floor alternating.
+// rotates from round to round); then a no-op apply of the largest size, the providers and the floor alternating.
 func (b *bench) planAtScale(ctx context.Context) error {
 	mock, err := startMock(ctx, b.h, "plan")
 	if err != nil {
@@ -30,6 +51,7 @@ func (b *bench) planAtScale(ctx context.Context) error {
 	if err := mock.createAccounts(ctx, 0, maxN); err != nil {
 		return err
 	}
+	kinds := append(b.providerKinds(), baseKinds...)
 
 	dirs := map[kind]map[int]string{}
 	for _, k := range kinds {
@@ -57,7 +79,7 @@ func (b *bench) planAtScale(ctx context.Context) error {
 		refresh bool
 	}
 	times := map[key][]time.Duration{}
-	cpu := map[key][]time.Duration{} // provider CPU time, greenwaba and floor only
+	cpu := map[key][]time.Duration{} // provider CPU time, kinds with a provider process only
 	var peakRSS = map[kind]int64{}
 	for r := range b.o.rounds {
 		for _, n := range b.o.sizes {
@@ -73,15 +95,11 @@ func (b *bench) planAtScale(ctx context.Context) error {
 						return fmt.Errorf("a plan of an applied configuration must show no changes: %w", err)
 					}
 					times[key{k, n, refresh}] = append(times[key{k, n, refresh}], run.took)
-					switch k {
-					case kindGreenwaba:
-						cpu[key{k, n, refresh}] = append(cpu[key{k, n, refresh}], run.cpu[exeGreenwaba])
-					case kindFloor:
-						cpu[key{k, n, refresh}] = append(cpu[key{k, n, refresh}], run.cpu[exeFloor])
-					}
-					if n == maxN && refresh {
-						peakRSS[kindGreenwaba] = max(peakRSS[kindGreenwaba], run.rss[exeGreenwaba])
-						peakRSS[kindFloor] = max(peakRSS[kindFloor], run.rss[exeFloor])
+					if exe := exeOf[k]; exe != "" {
+						cpu[key{k, n, refresh}] = append(cpu[key{k, n, refresh}], run.cpu[exe])
+						if n == maxN && refresh {
+							peakRSS[k] = max(peakRSS[k], run.rss[exe])
+						}
 					}
 				}
 			}
@@ -89,49 +107,69 @@ func (b *bench) planAtScale(ctx context.Context) error {
 		fmt.Printf("  round %d of %d done\n", r+1, b.o.rounds)
 	}
 
-	ratioOf := func(m map[key][]time.Duration, n int, refresh bool, base kind) (float64, []float64) {
-		gw, other := m[key{kindGreenwaba, n, refresh}], m[key{base, n, refresh}]
-		rs := make([]float64, len(gw))
-		for i := range gw {
+	// ratioOf is the median over the rounds of p's time (or CPU) over base's in the same round.
+	ratioOf := func(m map[key][]time.Duration, p kind, n int, refresh bool, base kind) (float64, []float64) {
+		gw, other := m[key{p, n, refresh}], m[key{base, n, refresh}]
+		rs := make([]float64, min(len(gw), len(other)))
+		for i := range rs {
 			rs[i] = gw[i].Seconds() / other[i].Seconds()
 		}
 		return median(slices.Clone(rs)), rs
 	}
-	ratio := func(n int, refresh bool, base kind) (float64, []float64) { return ratioOf(times, n, refresh, base) }
 	for _, refresh := range []bool{true, false} {
-		mode, id, limit := "with refresh", "refresh", 1.3
+		mode, id := "with refresh", "refresh"
 		if !refresh {
-			mode, id, limit = "-refresh=false", "norefresh", 1.15
+			mode, id = "-refresh=false", "norefresh"
 		}
 		for _, n := range b.o.sizes {
-			for _, k := range []kind{kindGreenwaba, kindFloor, kindData} {
+			for _, k := range kinds {
 				b.res.timing(fmt.Sprintf("plan.%s.%s.n%d", id, k, n), medianDuration(times[key{k, n, refresh}]))
+				if exeOf[k] != "" {
+					b.res.timing(fmt.Sprintf("plan.%s.%s.cpu.n%d", id, k, n), medianDuration(cpu[key{k, n, refresh}]))
+				}
 			}
-			v, samples := ratio(n, refresh, kindFloor)
-			f := figure{ID: fmt.Sprintf("plan.%s.greenwaba_floor.n%d", id, n), Item: 1, Unit: "×", Value: ptr(v), Samples: samples,
-				Title: fmt.Sprintf("plan %s, N=%d: greenwaba / floor", mode, n)}
-			if n == maxN {
-				f.Target, f.Max = fmt.Sprintf("<= %.2f", limit), ptr(limit)
+			for _, p := range b.providerKinds() {
+				for _, base := range baseKinds {
+					v, samples := ratioOf(times, p, n, refresh, base)
+					f := figure{ID: fmt.Sprintf("plan.%s.%s_%s.n%d", id, p, base, n), Item: 1, Unit: "×", Value: ptr(v), Samples: samples,
+						Title: fmt.Sprintf("plan %s, N=%d: %s / %s", mode, n, p, base)}
+					if limit, ok := planTargets[base][refresh]; ok && p == kindGreenwaba && n == maxN {
+						f.Target, f.Max = fmt.Sprintf("<= %.2f", limit), ptr(limit)
+					}
+					b.res.add(f)
+					if base == kindData {
+						continue
+					}
+					v, samples = ratioOf(cpu, p, n, refresh, base)
+					b.res.add(figure{ID: fmt.Sprintf("plan.%s.cpu_%s_%s.n%d", id, p, base, n), Item: 1, Unit: "×", Value: ptr(v), Samples: samples,
+						Title: fmt.Sprintf("plan %s, N=%d: provider CPU time %s / %s", mode, n, p, base),
+						Note: fmt.Sprintf("median CPU %.2fs / %.2fs", medianDuration(cpu[key{p, n, refresh}]).Seconds(),
+							medianDuration(cpu[key{base, n, refresh}]).Seconds())})
+				}
 			}
-			b.res.add(f)
-			v, samples = ratioOf(cpu, n, refresh, kindFloor)
-			b.res.add(figure{ID: fmt.Sprintf("plan.%s.cpu_greenwaba_floor.n%d", id, n), Item: 1, Unit: "×", Value: ptr(v), Samples: samples,
-				Title: fmt.Sprintf("plan %s, N=%d: provider CPU time greenwaba / floor", mode, n),
-				Note: fmt.Sprintf("median CPU %.2fs / %.2fs", medianDuration(cpu[key{kindGreenwaba, n, refresh}]).Seconds(),
-					medianDuration(cpu[key{kindFloor, n, refresh}]).Seconds())})
-			v, samples = ratio(n, refresh, kindData)
-			b.res.add(figure{ID: fmt.Sprintf("plan.%s.greenwaba_tfdata.n%d", id, n), Item: 1, Unit: "×", Value: ptr(v), Samples: samples,
-				Title: fmt.Sprintf("plan %s, N=%d: greenwaba / terraform_data", mode, n)})
 		}
-		if maxN != minN {
-			hi, _ := ratio(maxN, refresh, kindFloor)
-			lo, _ := ratio(minN, refresh, kindFloor)
-			hiCPU, _ := ratioOf(cpu, maxN, refresh, kindFloor)
-			loCPU, _ := ratioOf(cpu, minN, refresh, kindFloor)
-			b.res.add(figure{ID: "plan." + id + ".cpu_flatness", Item: 1, Unit: "×", Value: ptr(hiCPU / loCPU),
-				Title: fmt.Sprintf("plan %s: provider CPU ratio at N=%d / at N=%d", mode, maxN, minN)})
-			b.res.add(figure{ID: "plan." + id + ".flatness", Item: 1, Unit: "×", Value: ptr(hi / lo), Target: "<= 1.10", Max: ptr(1.10),
-				Title: fmt.Sprintf("plan %s: ratio at N=%d / ratio at N=%d", mode, maxN, minN)})
+		if maxN == minN {
+			continue
+		}
+		for _, p := range b.providerKinds() {
+			for _, base := range []kind{kindFloor, kindMinimal} {
+				hi, _ := ratioOf(times, p, maxN, refresh, base)
+				lo, _ := ratioOf(times, p, minN, refresh, base)
+				hiCPU, _ := ratioOf(cpu, p, maxN, refresh, base)
+				loCPU, _ := ratioOf(cpu, p, minN, refresh, base)
+				b.res.add(figure{ID: fmt.Sprintf("plan.%s.cpu_flatness_%s_%s", id, p, base), Item: 1, Unit: "×", Value: ptr(hiCPU / loCPU),
+					Title: fmt.Sprintf("plan %s: provider CPU ratio %s / %s at N=%d / at N=%d", mode, p, base, maxN, minN)})
+				f := figure{ID: fmt.Sprintf("plan.%s.flatness_%s_%s", id, p, base), Item: 1, Unit: "×", Value: ptr(hi / lo),
+					Title: fmt.Sprintf("plan %s: ratio %s / %s at N=%d / at N=%d", mode, p, base, maxN, minN)}
+				if p == kindGreenwaba {
+					// Within 10 % read both ways against the minimal floor; no growth against our own schema.
+					f.Target, f.Max = "<= 1.10", ptr(1.10)
+					if base == kindMinimal {
+						f.Target, f.Min = "0.90 to 1.10", ptr(0.90)
+					}
+				}
+				b.res.add(f)
+			}
 		}
 	}
 	mib := func(v int64) *float64 {
@@ -140,38 +178,46 @@ func (b *bench) planAtScale(ctx context.Context) error {
 		}
 		return ptr(float64(v) / (1 << 20))
 	}
-	b.res.add(figure{ID: fmt.Sprintf("memory.provider.greenwaba.n%d", maxN), Item: 6, Unit: "MiB", Value: mib(peakRSS[kindGreenwaba]),
-		Title: fmt.Sprintf("provider peak RSS, plan with refresh of N=%d", maxN), Status: statusInfo})
-	b.res.add(figure{ID: fmt.Sprintf("memory.provider.floor.n%d", maxN), Item: 6, Unit: "MiB", Value: mib(peakRSS[kindFloor]),
-		Title: fmt.Sprintf("floor provider peak RSS, same plan, N=%d", maxN), Status: statusInfo})
+	for _, k := range kinds {
+		if exeOf[k] == "" {
+			continue
+		}
+		b.res.add(figure{ID: fmt.Sprintf("memory.provider.%s.n%d", k, maxN), Item: 6, Unit: "MiB", Value: mib(peakRSS[k]),
+			Title: fmt.Sprintf("%s provider peak RSS, plan with refresh of N=%d", k, maxN), Status: statusInfo})
+	}
+	for _, p := range b.providerKinds() {
+		f := figure{ID: fmt.Sprintf("memory.provider.%s_floor.n%d", p, maxN), Item: 6, Unit: "×",
+			Title: fmt.Sprintf("provider peak RSS, plan with refresh of N=%d: %s / floor", maxN, p)}
+		if peakRSS[p] > 0 && peakRSS[kindFloor] > 0 {
+			f.Value = ptr(float64(peakRSS[p]) / float64(peakRSS[kindFloor]))
+		}
+		if p == kindGreenwaba {
+			f.Target, f.Max = "<= 1.10", ptr(1.10)
+		}
+		b.res.add(f)
+	}
 
-	return b.noopApply(ctx, mock, dirs[kindGreenwaba][maxN], dirs[kindFloor][maxN], maxN)
+	return b.noopApply(ctx, mock, dirs, maxN)
 }
 
-// noopApply is item 2: `apply` of an unchanged configuration of n accounts, greenwaba and floor alternating, and the
-// setSettings calls the mock counted meanwhile.
-func (b *bench) noopApply(ctx context.Context, mock *mockProc, gwDir, floorDir string, n int) error {
+// noopApply is item 2: `apply` of an unchanged configuration of n accounts, the providers and the floor alternating,
+// and the setSettings calls the mock counted meanwhile.
+func (b *bench) noopApply(ctx context.Context, mock *mockProc, dirs map[kind]map[int]string, n int) error {
 	before, err := mock.writes(ctx, 0, n)
 	if err != nil {
 		return err
 	}
-	var ratios []float64
-	var gwTimes, floorTimes []time.Duration
+	kinds := append(b.providerKinds(), kindFloor)
+	took := map[kind][]time.Duration{}
 	for r := range b.o.rounds {
-		order := []string{gwDir, floorDir}
-		if r%2 == 1 {
-			order = []string{floorDir, gwDir}
-		}
-		took := map[string]time.Duration{}
-		for _, d := range order {
-			run, err := b.h.mustTerraform(ctx, d, "apply", "-auto-approve")
+		for i := range kinds {
+			k := kinds[(i+r)%len(kinds)]
+			run, err := b.h.mustTerraform(ctx, dirs[k][n], "apply", "-auto-approve")
 			if err != nil {
 				return err
 			}
-			took[d] = run.took
+			took[k] = append(took[k], run.took)
 		}
-		gwTimes, floorTimes = append(gwTimes, took[gwDir]), append(floorTimes, took[floorDir])
-		ratios = append(ratios, took[gwDir].Seconds()/took[floorDir].Seconds())
 	}
 	after, err := mock.writes(ctx, 0, n)
 	if err != nil {
@@ -181,12 +227,23 @@ func (b *bench) noopApply(ctx context.Context, mock *mockProc, gwDir, floorDir s
 	for i := range after {
 		written += after[i] - before[i]
 	}
-	b.res.timing(fmt.Sprintf("noop_apply.greenwaba.n%d", n), medianDuration(gwTimes))
-	b.res.timing(fmt.Sprintf("noop_apply.floor.n%d", n), medianDuration(floorTimes))
+	for _, k := range kinds {
+		b.res.timing(fmt.Sprintf("noop_apply.%s.n%d", k, n), medianDuration(took[k]))
+	}
 	b.res.add(figure{ID: fmt.Sprintf("noop_apply.setsettings.n%d", n), Item: 2, Unit: "calls", Value: ptr(float64(written)),
 		Target: "0", Max: ptr(0), Title: fmt.Sprintf("no-op apply of N=%d, %d rounds: setSettings calls", n, b.o.rounds)})
-	b.res.add(figure{ID: fmt.Sprintf("noop_apply.greenwaba_floor.n%d", n), Item: 2, Unit: "×", Value: ptr(median(slices.Clone(ratios))),
-		Samples: ratios, Target: "<= 1.30", Max: ptr(1.3), Title: fmt.Sprintf("no-op apply of N=%d: greenwaba / floor", n)})
+	for _, p := range b.providerKinds() {
+		ratios := make([]float64, len(took[p]))
+		for i := range ratios {
+			ratios[i] = took[p][i].Seconds() / took[kindFloor][i].Seconds()
+		}
+		f := figure{ID: fmt.Sprintf("noop_apply.%s_floor.n%d", p, n), Item: 2, Unit: "×", Value: ptr(median(slices.Clone(ratios))),
+			Samples: ratios, Title: fmt.Sprintf("no-op apply of N=%d: %s / floor", n, p)}
+		if p == kindGreenwaba {
+			f.Target, f.Max = "<= 1.30", ptr(1.3)
+		}
+		b.res.add(f)
+	}
 	return nil
 }
 

@@ -1,7 +1,8 @@
 // Command floor is the benchmarks' floor provider: a terraform-plugin-framework provider whose provider block and
 // floor_webhook_settings resource have exactly the schema of the greenwaba provider and its
-// greenwaba_webhook_settings, and which makes no call. A plan or apply of N of its resources costs what Terraform,
-// gRPC and the framework cost for N such resources, so greenwaba / floor is what our own code adds.
+// greenwaba_webhook_settings, and which makes no call. It is served as main.go serves the greenwaba provider (the
+// same log decision). A plan or apply of N of its resources costs what Terraform, gRPC and the framework cost for N
+// such resources, so greenwaba / floor is what our own code adds.
 package main
 
 import (
@@ -22,6 +23,11 @@ import (
 )
 
 func main() {
+	// Served as main.go serves ours (no logs unless a TF_LOG variable asks), so that greenwaba / floor is what our
+	// resource code adds; bench/minimal keeps the framework's defaults.
+	if err := greenwaba.SilenceUnrequestedLogs(); err != nil {
+		log.Fatal(err)
+	}
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return floorProvider{} },
 		providerserver.ServeOpts{Address: "registry.terraform.io/bench/floor", ProtocolVersion: 6})
 	if err != nil {

@@ -32,6 +32,10 @@ func main() {
 			_ = f.Close()
 		}()
 	}
+	// As main.go, so that the profile is the released binary's.
+	if err := provider.SilenceUnrequestedLogs(); err != nil {
+		log.Fatal(err)
+	}
 	err := providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/greenwaba/greenwaba",
 		ProtocolVersion: 6,

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -219,7 +218,7 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 		p.pacer = processPacer(ctx)
 	}
 	data.pacer = p.pacer
-	data.httpClient = cleanhttp.DefaultPooledClient()
+	data.httpClient = fleetHTTPClient()
 	tflog.Debug(ctx, "Configured the GreenWaba provider", map[string]any{
 		"api_url":             data.apiURL,
 		"id_instance":         logInt(data.defaultID),

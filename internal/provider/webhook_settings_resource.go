@@ -277,17 +277,13 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return // destroy, or the provider is not configured
 	}
-	var plan, config webhookSettingsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	var state *webhookSettingsModel
-	if !req.State.Raw.IsNull() {
-		state = &webhookSettingsModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	}
+	// Only the attributes used here are read, and only those changed are set (webhook_settings_attributes.go).
+	plan, config, state, diags := modifyPlanInputs(ctx, req)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	planned := plan
 
 	if config.IDInstance.IsNull() {
 		plan.IDInstance = numberOf(r.data.DefaultIDInstance())
@@ -333,7 +329,7 @@ func (r *webhookSettingsResource) ModifyPlan(ctx context.Context, req resource.M
 	if tokenUnmanaged(undecided, &config) {
 		plan.WebhookURLTokenWORevision = state.WebhookURLTokenWORevision
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModifiedPlan(ctx, &resp.Plan, planned, plan)...)
 	resp.Diagnostics.Append(r.checkTokenAtPlan(ctx, req.State, resp.Plan)...)
 	resp.Diagnostics.Append(checkImportedAccount(ctx, req.Private, resp.Plan)...)
 }
@@ -444,6 +440,7 @@ func (r *webhookSettingsResource) Read(ctx context.Context, req resource.ReadReq
 	resp.Diagnostics.Append(r.withAccount(ctx, req.State, &state, timeouts.Value.Read, defaultReadTimeout,
 		func(ctx context.Context, client *greenwaba.Client, id int64, _ time.Duration) diag.Diagnostics {
 			var diags diag.Diagnostics
+			prior := state
 			live, err := client.GetSettings(ctx)
 			if greenwaba.IsAccountGone(err) {
 				diags.AddWarning("GreenWaba account not found",
@@ -472,7 +469,7 @@ func (r *webhookSettingsResource) Read(ctx context.Context, req resource.ReadReq
 			}
 			diags.Append(storeFingerprint(ctx, resp.Private, state.writeOnly(), live.WebhookURLToken)...)
 			diags.Append(countImportRead(ctx, resp.Private)...)
-			diags.Append(resp.State.Set(ctx, &state)...)
+			diags.Append(setRefreshedState(ctx, &resp.State, prior, state)...)
 			return diags
 		})...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, resp.State, req.State)...)
@@ -498,11 +495,11 @@ func (r *webhookSettingsResource) Delete(ctx context.Context, req resource.Delet
 // timeoutFunc reads one operation's timeout, such as timeouts.Value.Read.
 type timeoutFunc func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics)
 
-// withAccount is how Read and Delete start: it reads the prior state into state, the operation's timeout
+// withAccount is how Read and Delete start: it reads the prior state into state (the attributes they use), the operation's timeout
 // (opTimeout, def when unset) and the account's client, then runs do with a context bounded by the timeout.
 func (r *webhookSettingsResource) withAccount(ctx context.Context, prior tfsdk.State, state *webhookSettingsModel, opTimeout timeoutFunc, def time.Duration,
 	do func(ctx context.Context, client *greenwaba.Client, id int64, timeout time.Duration) diag.Diagnostics) diag.Diagnostics {
-	diags := prior.Get(ctx, state)
+	diags := readPriorState(ctx, prior, state)
 	if diags.HasError() {
 		return diags
 	}
