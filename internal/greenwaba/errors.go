@@ -137,8 +137,12 @@ type NotConvergedError struct {
 }
 
 func (e *NotConvergedError) Error() string {
-	msg := fmt.Sprintf("GreenWaba has not applied the settings of instance %d after %s: %s still differ",
-		e.IDInstance, e.Waited.Round(time.Millisecond), strings.Join(e.Fields, ", "))
+	verb := "differ"
+	if len(e.Fields) == 1 {
+		verb = "differs"
+	}
+	msg := fmt.Sprintf("GreenWaba has not applied the settings of instance %d after %s: %s still %s",
+		e.IDInstance, e.Waited.Round(time.Millisecond), strings.Join(e.Fields, ", "), verb)
 	if e.LastErr != nil {
 		msg += " (last poll: " + e.LastErr.Error() + ")"
 	}

@@ -143,7 +143,14 @@ func attributes(fields []string) string {
 func (d *providerData) applyErrorDiag(err error, op string, id int64, timeout time.Duration) diag.Diagnostic {
 	var nc *greenwaba.NotConvergedError
 	var ce *greenwaba.ChangedElsewhereError
+	var sa *greenwaba.StillApplyingError
 	switch {
+	case errors.As(err, &sa):
+		return diag.NewErrorDiagnostic("An earlier webhook settings write is still being applied",
+			fmt.Sprintf("GreenWaba instance %d was still applying an earlier settings write (it restarts after each "+
+				"write, for up to 5 minutes) when the %s timeout of %s ended. No new write was sent, so the account "+
+				"was not restarted again. Run the apply again later, or raise timeouts.%s to wait longer.",
+				id, op, timeout, op))
 	case errors.As(err, &ce):
 		return diag.NewErrorDiagnostic("Webhook settings changed by someone else",
 			fmt.Sprintf("While the %s waited for GreenWaba instance %d to apply the write, %s took a value that is "+
@@ -157,12 +164,20 @@ func (d *providerData) applyErrorDiag(err error, op string, id int64, timeout ti
 				"was sent. The next plan shows whatever still differs.", op, id))
 	case errors.As(err, &nc):
 		return diag.NewErrorDiagnostic("Webhook settings not applied in time",
-			fmt.Sprintf("GreenWaba has not applied the settings of instance %d after %s: %s still differ. GreenWaba "+
+			fmt.Sprintf("GreenWaba has not applied the settings of instance %d after %s: %s still %s. GreenWaba "+
 				"can take up to 5 minutes to apply a change. The %s timeout is %s: raise timeouts.%s, or run the "+
 				"apply again later (it writes nothing if GreenWaba has applied the settings by then).%s",
-				id, nc.Waited.Round(time.Second), attributes(nc.Fields), op, timeout, op, lastPoll(nc.LastErr)))
+				id, nc.Waited.Round(time.Second), attributes(nc.Fields), differ(len(nc.Fields)), op, timeout, op, lastPoll(nc.LastErr)))
 	}
 	return diag.NewErrorDiagnostic("Cannot "+op+" the webhook settings", d.explain(err, id))
+}
+
+// differ agrees "differ" with n settings.
+func differ(n int) string {
+	if n == 1 {
+		return "differs"
+	}
+	return "differ"
 }
 
 func lastPoll(err error) string {

@@ -438,6 +438,9 @@ provider "greenwaba" {
 			arm := func() {
 				addFault(t, acc.srv, f)
 				if c.check != nil {
+					// Converge asks getStateInstance once before it writes: that call goes through (a 1 ms delay
+					// is a fault that answers normally), the checks after the write meet c.check.
+					addFault(t, acc.srv, mockapi.Fault{IDInstance: acc.id, Method: "getStateInstance", DelayMs: 1})
 					check := *c.check
 					check.IDInstance, check.Method, check.Count = acc.id, "getStateInstance", 10
 					addFault(t, acc.srv, check)
