@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-cleanhttp"
+
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi"
 )
 
@@ -111,7 +113,7 @@ func hangingDial(ctx context.Context, _, _ string) (net.Conn, error) {
 func TestSetSettings_connectTimeoutCannotHaveBeenSaved(t *testing.T) {
 	f, base := newFakeAPI(t)
 	var dials atomic.Int32
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr := cleanhttp.DefaultPooledTransport()
 	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		if dials.Add(1) == 1 {
 			return hangingDial(ctx, network, addr)
@@ -133,7 +135,7 @@ func TestSetSettings_connectTimeoutCannotHaveBeenSaved(t *testing.T) {
 	}
 
 	// Without retries the error says the write was not saved.
-	tr2 := http.DefaultTransport.(*http.Transport).Clone()
+	tr2 := cleanhttp.DefaultPooledTransport()
 	tr2.DialContext = hangingDial
 	c, _ = newTestClient(t, base, func(cfg *Config) {
 		cfg.HTTPClient = &http.Client{Transport: tr2}
@@ -141,9 +143,10 @@ func TestSetSettings_connectTimeoutCannotHaveBeenSaved(t *testing.T) {
 		cfg.Retry.MaxRetries = -1
 	})
 	err := c.SetSettings(context.Background(), SettingsUpdate{IncomingWebhook: ptr(true)})
+	var we *WriteError
 	var ae *APIError
-	if !errors.As(err, &ae) || ae.MayBeSaved || ae.TimedOut {
-		t.Errorf("err = %v (%+v), want an APIError that is neither MayBeSaved nor TimedOut", err, ae)
+	if !errors.As(err, &we) || !errors.As(err, &ae) || we.MayBeSaved || ae.TimedOut {
+		t.Errorf("err = %v, want a WriteError of an APIError, neither MayBeSaved nor TimedOut", err)
 	}
 }
 

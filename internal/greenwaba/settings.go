@@ -206,9 +206,11 @@ const maxWrites = 3
 // already shows u, or writes again when it is neither, up to maxWrites
 // writes in all. A gateway's 502 or 504, a cut connection or a timeout does
 // not mean the API is done with the request, so "neither" counts only once
-// it has lasted another request timeout after the failure. Its *APIError counts the attempts of every
-// write and says whether the last write may have been saved (MayBeSaved) or
-// the account showed after each that none was (NotSaved). The change shows in
+// it has lasted another request timeout after the failure. A failed write
+// is a *WriteError, which wraps the last call's *APIError, counts the writes
+// and the attempts of every write, and says whether the last write may have
+// been saved (MayBeSaved) or the account showed after each that none was
+// (NotSaved). The change shows in
 // GetSettings only after the account's apply delay: use WaitForSettings.
 func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 	if u.isEmpty() {
@@ -229,19 +231,22 @@ func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 		}
 		err := c.callJSON(ctx, r, &out, func() bool { return out.SaveSettings != nil && *out.SaveSettings })
 		var ae *APIError
-		if errors.As(err, &ae) {
-			attempts += ae.Attempts
-			ae.Attempts, ae.Writes = attempts, writes
+		if !errors.As(err, &ae) {
+			return err // nil, or an answer that is not setSettings's
 		}
-		if ae == nil || !ae.MayBeSaved || ctx.Err() != nil {
-			return err
+		attempts += ae.Attempts
+		ae.Attempts = attempts
+		we := &WriteError{Err: err, Writes: writes, Attempts: attempts, MayBeSaved: ae.mayBeSaved}
+		if !ae.mayBeSaved || ctx.Err() != nil {
+			return we
 		}
 		// A 5xx may come from a gateway, and a cut connection or a timeout says nothing of the API: it may
 		// still save the write, within the time it is given to answer.
 		settled := c.clock.now().Add(c.timeout)
 		saved, why, checkErr := c.writeSaved(ctx, u, settled)
 		if checkErr != nil {
-			return fmt.Errorf("%w; finding out whether it was saved failed: %w", err, checkErr)
+			we.Err = fmt.Errorf("%w; finding out whether it was saved failed: %w", err, checkErr)
+			return we
 		}
 		if c.log != nil {
 			c.log(ctx, LogInfo, "GreenWaba write failed after it may have been saved", map[string]any{
@@ -251,8 +256,8 @@ func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 			return nil
 		}
 		if writes == maxWrites {
-			ae.MayBeSaved, ae.NotSaved = false, true // asked after every write: none was saved
-			return err
+			we.MayBeSaved, we.NotSaved = false, true // asked after every write: none was saved
+			return we
 		}
 	}
 }

@@ -97,13 +97,9 @@ func (c *Client) decode(r request, body []byte, out any, ok func() bool) error {
 	return &UnexpectedAnswerError{Method: r.method, IDInstance: c.id, Body: errorExcerpt([]byte(maskBody(body)), c.secrets(r)...)}
 }
 
-func (c *Client) secrets(r request) []string {
-	return append([]string{c.token}, r.secrets...)
-}
-
 // do runs r, paced and retried, and returns the body of its 2xx answer.
 func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
-	masked := c.prefix + r.method + "/" + masked + r.suffix + r.query
+	masked := c.maskedURL(r)
 	start := c.clock.now()
 	fail := func(e error, attempts int) error {
 		c.logf(ctx, LogDebug, "GreenWaba request failed", r, masked, map[string]any{
@@ -116,7 +112,7 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	failures := 0
 	var rebootSince time.Time
 	for attempt := 1; ; attempt++ {
-		done, err := c.pacer.turn(ctx, c.prefix, r.method)
+		done, first, err := c.pacer.turn(ctx, c.prefix, r.method)
 		if err != nil {
 			return nil, fail(c.stopped(r, last, attempt-1, err), attempt-1)
 		}
@@ -134,7 +130,11 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		}
 		var wait time.Duration
 		var retryAfter bool
-		if isStarting(a.status, a.body) {
+		if first && a.status == http.StatusTooManyRequests {
+			// The process's first call of the method for the account met the pace of another process
+			// (Terraform's previous command): not a fault, so it does not use up MaxRetries (D15).
+			wait, retryAfter = c.paceWait(a)
+		} else if isStarting(a.status, a.body) {
 			if rebootSince.IsZero() {
 				rebootSince = c.clock.now()
 			}
@@ -234,7 +234,7 @@ func (c *Client) errorOf(r request, a answer, attempts int) *APIError {
 	if a.err == nil {
 		e.Body = errorExcerpt(a.body, c.secrets(r)...)
 	}
-	e.MayBeSaved = r.write && mayBeSaved(a)
+	e.mayBeSaved = r.write && mayBeSaved(a)
 	e.TimedOut = a.timeout
 	return e
 }
@@ -245,7 +245,7 @@ func (c *Client) stopped(r request, last *APIError, attempts int, ctxErr error) 
 	e := &APIError{Method: r.method, IDInstance: c.id, Attempts: attempts, Err: ctxErr}
 	if last != nil {
 		e.lastStatus = last.StatusCode
-		e.MayBeSaved = last.MayBeSaved
+		e.mayBeSaved = last.mayBeSaved
 		e.lastRebooting = last.Rebooting()
 	}
 	return e
@@ -331,6 +331,17 @@ func (c *Client) backoff(n int, a answer, ceiling time.Duration) (wait time.Dura
 	return d + rand.N(d/4+1), false
 }
 
+// paceWait is the wait after a 429 that another process's pace caused: the
+// answer's Retry-After, else a second and a margin, the rate limit's window.
+func (c *Client) paceWait(a answer) (wait time.Duration, retryAfter bool) {
+	if a.header != nil {
+		if d, ok := parseRetryAfter(a.header.Get("Retry-After"), c.clock.now()); ok {
+			return d, true
+		}
+	}
+	return time.Second + oneMargin, false
+}
+
 // parseRetryAfter reads a Retry-After in seconds or as an HTTP date.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	if v == "" {
@@ -361,12 +372,6 @@ func readBody(b io.ReadCloser, limit int64) (body []byte, cut bool, err error) {
 		return body[:limit], true, nil
 	}
 	return body, false, nil
-}
-
-// errorExcerpt turns an answer into one short, secret-free line.
-func errorExcerpt(body []byte, secrets ...string) string {
-	s := redact(string(bytes.TrimSpace(body)), secrets...)
-	return strings.Join(strings.Fields(truncate(s, errorBodyShown)), " ")
 }
 
 // logf sends one event of call r to the log hook, if any.

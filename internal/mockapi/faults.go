@@ -100,7 +100,7 @@ func (s *Server) checkFault(f *Fault) error {
 		return &badRequestError{msg: "body needs a status to answer with"}
 	}
 	if f.IDInstance != 0 && s.account(f.IDInstance) == nil {
-		return ErrInstanceNotFound
+		return errInstanceNotFound
 	}
 	return nil
 }

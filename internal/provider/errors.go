@@ -61,7 +61,7 @@ func (d *providerData) explain(err error, id int64) string {
 	case code >= 500:
 		advice = "GreenWaba is having trouble; retry later."
 	}
-	advice = strings.TrimSpace(advice + " " + writeOutcome(ae))
+	advice = strings.TrimSpace(advice + " " + writeOutcome(err))
 	if advice == "" {
 		return msg
 	}
@@ -76,10 +76,14 @@ func (d *providerData) requestTimeoutValue() string {
 	return " (" + d.requestTimeout.String() + ")"
 }
 
-// writeOutcome says what became of the settings write that failed with e, as far as the provider knows: it may
+// writeOutcome says what became of the settings write that failed with err, as far as the provider knows: it may
 // have been saved when the check that follows such a failure (D20) did not run or failed; none was saved when
 // the provider gave up after checking every write. "" when e says nothing about it.
-func writeOutcome(e *greenwaba.APIError) string {
+func writeOutcome(err error) string {
+	var e *greenwaba.WriteError
+	if !errors.As(err, &e) {
+		return ""
+	}
 	switch {
 	case e.MayBeSaved && e.Writes > 1:
 		return fmt.Sprintf("The last of the %d writes may have been saved (the account showed that the ones "+

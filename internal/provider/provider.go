@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -207,7 +206,7 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 	}
 
 	if p.pacer == nil {
-		p.pacer = processPacer(ctx)
+		p.pacer = greenwaba.NewPacer()
 	}
 	data.pacer = p.pacer
 	data.httpClient = cleanhttp.DefaultPooledClient()
@@ -235,23 +234,4 @@ func (p *greenwabaProvider) DataSources(context.Context) []func() datasource.Dat
 
 func (p *greenwabaProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{NewNotificationEphemeralResource}
-}
-
-// processPacer is the provider process's Pacer. It shares the pace of each account with the next provider process
-// (Terraform's next command, or the apply after the plan) through the user's cache directory, so that a process's
-// first call to an account waits only when the previous process called it less than a second ago. Where that
-// directory cannot be used, every account's first call waits a second.
-func processPacer(ctx context.Context) *greenwaba.Pacer {
-	dir, err := os.UserCacheDir()
-	if err == nil {
-		dir = filepath.Join(dir, "terraform-provider-greenwaba", "pace")
-		var p *greenwaba.Pacer
-		if p, err = greenwaba.NewSharedPacer(dir); err == nil {
-			tflog.Debug(ctx, "Sharing the pace of GreenWaba calls with later provider processes", map[string]any{"dir": dir})
-			return p
-		}
-	}
-	tflog.Debug(ctx, "Cannot share the pace of GreenWaba calls with later provider processes; each account's first call waits a second",
-		map[string]any{"error": err.Error()})
-	return greenwaba.NewPacer()
 }

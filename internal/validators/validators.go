@@ -45,16 +45,16 @@ func (v httpURLValidator) ValidateString(ctx context.Context, req validator.Stri
 	if s == "" && v.allowEmpty {
 		return
 	}
-	if problem := CheckHTTPURL(s); problem != "" {
+	if problem := checkHTTPURL(s); problem != "" {
 		// The value itself is left out: URLs often carry credentials in their query.
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
 			fmt.Sprintf("Attribute %s %s: %s.", req.Path, v.Description(ctx), problem))
 	}
 }
 
-// CheckHTTPURL says what is wrong with s as an absolute http or https URL, or
+// checkHTTPURL says what is wrong with s as an absolute http or https URL, or
 // returns "" when nothing is. The answer never quotes s.
-func CheckHTTPURL(s string) string {
+func checkHTTPURL(s string) string {
 	if s == "" {
 		return "it is empty"
 	}
