@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -56,12 +57,12 @@ type greenwabaProvider struct {
 }
 
 type providerModel struct {
-	APIURL           types.String `tfsdk:"api_url"`
-	IDInstance       types.Number `tfsdk:"id_instance"`
-	APITokenInstance types.String `tfsdk:"api_token_instance"`
-	InstanceTokens   types.Map    `tfsdk:"instance_tokens"`
-	RequestTimeout   types.String `tfsdk:"request_timeout"`
-	MaxRetries       types.Int64  `tfsdk:"max_retries"`
+	APIURL           types.String         `tfsdk:"api_url"`
+	IDInstance       types.Number         `tfsdk:"id_instance"`
+	APITokenInstance types.String         `tfsdk:"api_token_instance"`
+	InstanceTokens   types.Map            `tfsdk:"instance_tokens"`
+	RequestTimeout   timetypes.GoDuration `tfsdk:"request_timeout"`
+	MaxRetries       types.Int64          `tfsdk:"max_retries"`
 }
 
 func (p *greenwabaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -118,7 +119,8 @@ func (p *greenwabaProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"Defaults to `\"" + greenwaba.DefaultRequestTimeout.String() + "\"`, which is also what API calls " +
 					"made during a plan use while the value is not known yet.",
 				Optional:   true,
-				Validators: []validator.String{validators.Duration(time.Second)},
+				CustomType: timetypes.GoDurationType{}, // checks the format
+				Validators: []validator.String{validators.AtLeast(time.Second)},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times one request is retried after an answer that means it was not " +
@@ -188,8 +190,8 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 	case cfg.RequestTimeout.IsUnknown():
 		data.unknown = append(data.unknown, "request_timeout")
 	case !cfg.RequestTimeout.IsNull():
-		// The schema validator has checked the format.
-		if d, err := time.ParseDuration(cfg.RequestTimeout.ValueString()); err == nil {
+		// The type has checked the format.
+		if d, diags := cfg.RequestTimeout.ValueGoDuration(); !diags.HasError() {
 			timeout = d
 		}
 	}
