@@ -76,8 +76,6 @@ func newHarness(ctx context.Context, root string, cpuProfile bool, verbose bool,
 		"CHECKPOINT_DISABLE=1",
 		"TF_IN_AUTOMATION=1",
 		"TF_LOG=", // a caller's TF_LOG would measure logging, not the provider
-		// The provider's last-call records (os.UserCacheDir) in the run's own folder, not the user's.
-		"XDG_CACHE_HOME="+filepath.Join(h.work, "cache"),
 	)
 	return h, nil
 }

@@ -1,4 +1,8 @@
+//go:build unix
+
 package main
+
+// The CI snippet runs under bash in a Unix process group: this test is built for Unix targets only.
 
 import (
 	"encoding/json"

@@ -96,13 +96,6 @@ func (c Config) String() string {
 // GoString masks the token for %#v as well.
 func (c Config) GoString() string { return c.String() }
 
-func maskedIfSet(s string) string {
-	if s == "" {
-		return `""`
-	}
-	return masked
-}
-
 // ParseAPIURL is the rule for the API's base URL: an absolute http or https
 // URL with a host and nothing after the path (the client appends
 // /waInstance{id}/{method}/{token} to it). "" is DefaultAPIURL. The error

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"sort"
 	"strings"
 	"time"
 )
@@ -23,21 +21,9 @@ type APIError struct {
 	// Attempts counts the requests sent, the first one included; for
 	// SetSettings, those of all its writes.
 	Attempts int
-	// Writes is, for SetSettings, how many times it sent the write: more
-	// than 1 when a write that may have been saved proved not saved and was
-	// sent again (D20). 0 for other calls.
-	Writes int
 	// InBody is set when StatusCode came in the JSON body of an HTTP 200
 	// answer, as {"code": 401, ...} (D19).
 	InBody bool
-	// MayBeSaved is set when a setSettings failed after the request may have
-	// reached GreenWaba (D20) and it is not known whether it was saved: the
-	// check did not run (the context ended) or failed.
-	MayBeSaved bool
-	// NotSaved is set when SetSettings gave up after its last write: every
-	// one of its writes failed in a way that may have saved it, and each time
-	// the account showed that it had not (D20).
-	NotSaved bool
 	// TimedOut is set when the last attempt was sent and got no answer within
 	// the request timeout (Config.RequestTimeout), the context still running.
 	TimedOut bool
@@ -47,7 +33,35 @@ type APIError struct {
 
 	lastStatus    int  // status of the last answer before the context ended the call
 	lastRebooting bool // that answer was the reboot's 400
+	// mayBeSaved: a setSettings failed after the request may have reached
+	// GreenWaba (D20); SetSettings then asks the account.
+	mayBeSaved bool
 }
+
+// WriteError is SetSettings's error when its write failed: the last call's
+// error (an *APIError, or one whose check failed), and what became of the
+// write as far as the client knows (D20).
+type WriteError struct {
+	Err error
+	// Writes is how many times the write was sent: more than 1 when a write
+	// that may have been saved proved not saved and was sent again.
+	Writes int
+	// Attempts counts the requests of all the writes, refused ones included.
+	Attempts int
+	// MayBeSaved is set when the last write failed after the request may have
+	// reached GreenWaba and it is not known whether it was saved: the check
+	// did not run (the context ended) or failed.
+	MayBeSaved bool
+	// NotSaved is set when SetSettings gave up after its last write: every
+	// one of its writes failed in a way that may have saved it, and each time
+	// the account showed that it had not.
+	NotSaved bool
+}
+
+func (e *WriteError) Error() string { return e.Err.Error() }
+
+// Unwrap gives errors.As access to the *APIError.
+func (e *WriteError) Unwrap() error { return e.Err }
 
 // Error says what happened.
 func (e *APIError) Error() string {
@@ -152,8 +166,12 @@ type NotConvergedError struct {
 }
 
 func (e *NotConvergedError) Error() string {
-	msg := fmt.Sprintf("GreenWaba has not applied the settings of instance %d after %s: %s still differ",
-		e.IDInstance, e.Waited.Round(time.Millisecond), strings.Join(e.Fields, ", "))
+	verb := "differ"
+	if len(e.Fields) == 1 {
+		verb = "differs"
+	}
+	msg := fmt.Sprintf("GreenWaba has not applied the settings of instance %d after %s: %s still %s",
+		e.IDInstance, e.Waited.Round(time.Millisecond), strings.Join(e.Fields, ", "), verb)
 	if e.LastErr != nil {
 		msg += " (last poll: " + e.LastErr.Error() + ")"
 	}
@@ -183,59 +201,4 @@ type ChangedElsewhereError struct {
 func (e *ChangedElsewhereError) Error() string {
 	return fmt.Sprintf("the settings of GreenWaba instance %d were changed by someone else during the write: %s show a value that is neither the previous one nor the one written",
 		e.IDInstance, strings.Join(e.Fields, ", "))
-}
-
-// masked is what Redact puts in place of a secret.
-const masked = "***"
-
-// redact replaces every occurrence of each non-empty secret in s, also in its
-// URL-escaped forms, with "***".
-func redact(s string, secrets ...string) string {
-	var forms []string
-	for _, sec := range secrets {
-		if sec == "" {
-			continue
-		}
-		forms = append(forms, sec)
-		if p := url.PathEscape(sec); p != sec {
-			forms = append(forms, p)
-		}
-		if q := url.QueryEscape(sec); q != sec {
-			forms = append(forms, q)
-		}
-	}
-	if len(forms) == 0 {
-		return s
-	}
-	// Longest first, so a secret that contains another is masked whole.
-	sort.Slice(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
-	for _, f := range forms {
-		if strings.Contains(s, f) {
-			s = strings.ReplaceAll(s, f, masked)
-		}
-	}
-	return s
-}
-
-// redactedError keeps an error's text with the secrets cut out. It does not
-// unwrap: the original chain would print the secret again.
-type redactedError struct{ msg string }
-
-func (e *redactedError) Error() string { return e.msg }
-
-// scrub returns err with the token cut out of every URL it carries: a
-// *url.Error is rebuilt with the masked URL, and anything still containing a
-// secret is flattened into plain text.
-func scrub(err error, maskedURL string, secrets ...string) error {
-	if err == nil {
-		return nil
-	}
-	if ue, ok := err.(*url.Error); ok {
-		err = &url.Error{Op: ue.Op, URL: maskedURL, Err: ue.Err}
-	}
-	msg := err.Error()
-	if red := redact(msg, secrets...); red != msg {
-		return &redactedError{msg: red}
-	}
-	return err
 }

@@ -62,7 +62,7 @@ func TestAPIError_messagesSayWhatHappened(t *testing.T) {
 			"GreenWaba setSettings for instance 7 answered HTTP 429 Too Many Requests after 5 attempts"},
 		{&APIError{Method: "setSettings", IDInstance: 7, StatusCode: 400, Body: `bad request data: incomingWebhook must be "yes" or "no"`, Attempts: 1},
 			`GreenWaba setSettings for instance 7 answered HTTP 400 Bad Request: bad request data: incomingWebhook must be "yes" or "no"`},
-		{&APIError{Method: "setSettings", IDInstance: 7, StatusCode: 502, Attempts: 3, MayBeSaved: true},
+		{&APIError{Method: "setSettings", IDInstance: 7, StatusCode: 502, Attempts: 3, mayBeSaved: true},
 			"GreenWaba setSettings for instance 7 answered HTTP 502 Bad Gateway after 3 attempts"},
 		{&APIError{Method: "getSettings", IDInstance: 7, Attempts: 5, Err: errors.New("connection refused")},
 			"GreenWaba getSettings for instance 7 failed after 5 attempts: connection refused"},
@@ -71,7 +71,7 @@ func TestAPIError_messagesSayWhatHappened(t *testing.T) {
 		{&APIError{Method: "getSettings", IDInstance: 7, Attempts: 2, TimedOut: true,
 			Err: fmt.Errorf("Get \"x\": %w (Client.Timeout exceeded while awaiting headers)", context.DeadlineExceeded)},
 			`GreenWaba getSettings for instance 7 failed after 2 attempts: Get "x": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`},
-		{&APIError{Method: "setSettings", IDInstance: 7, StatusCode: 500, Body: "Internal Server Error", Attempts: 4, Writes: 3, NotSaved: true},
+		{&APIError{Method: "setSettings", IDInstance: 7, StatusCode: 500, Body: "Internal Server Error", Attempts: 4},
 			"GreenWaba setSettings for instance 7 answered HTTP 500 Internal Server Error after 4 attempts: Internal Server Error"},
 	}
 	for _, tt := range tests {

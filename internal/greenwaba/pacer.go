@@ -3,6 +3,7 @@ package greenwaba
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -34,16 +35,14 @@ const (
 
 // Pacer keeps a process's calls within GreenWaba's rate limits (D15): one
 // golang.org/x/time/rate limiter per account (API URL and idInstance) and
-// method, shared by every client given the same Pacer. Another process
-// (Terraform's previous command) may have called the account an instant
-// earlier. A Pacer made by NewSharedPacer knows when from a paceStore; any
-// other starts each limiter as if a call had just been made when the Pacer
-// was created (the start guard). A Pacer is safe for concurrent use.
+// method, shared by every client given the same Pacer. It keeps nothing
+// between processes: another process (Terraform's previous command) may
+// have called the account an instant before this one's first call, which
+// may then draw a 429; the client retries that one without counting it
+// (see turn). A Pacer is safe for concurrent use.
 type Pacer struct {
-	clock   clock
-	created time.Time
-	limits  map[string]int // per method; methodLimits but in tests
-	store   *paceStore     // nil: the start guard
+	clock  clock
+	limits map[string]int // per method; methodLimits but in tests
 
 	mu      sync.Mutex
 	buckets map[paceKey]*bucket
@@ -61,28 +60,17 @@ type bucket struct {
 	// one holds the turn of a one-a-second method from its start to its
 	// answer; nil for faster methods.
 	one chan struct{}
+	// used is set by the first turn: the process's first call of the method
+	// for the account.
+	used atomic.Bool
 }
 
 // NewPacer returns a Pacer for one process; create it once and pass it to
 // every client through Config.Pacer.
 func NewPacer() *Pacer { return newPacer(realClock{}, methodLimits) }
 
-// NewSharedPacer is NewPacer sharing the pace of one-a-second methods with
-// later processes through files in dir (made if missing): the first call of
-// such a method waits only for what is left of the second after the last
-// call of an earlier process, and not at all when there was none.
-func NewSharedPacer(dir string) (*Pacer, error) {
-	store, err := openPaceStore(dir)
-	if err != nil {
-		return nil, err
-	}
-	p := NewPacer()
-	p.store = store
-	return p, nil
-}
-
 func newPacer(clk clock, limits map[string]int) *Pacer {
-	return &Pacer{clock: clk, created: clk.now(), limits: limits, buckets: map[paceKey]*bucket{}}
+	return &Pacer{clock: clk, limits: limits, buckets: map[paceKey]*bucket{}}
 }
 
 func (p *Pacer) bucket(account, method string) *bucket {
@@ -100,50 +88,31 @@ func (p *Pacer) bucket(account, method string) *bucket {
 			b.limiter = rate.NewLimiter(rate.Every(time.Second+oneMargin), 1)
 			b.one = make(chan struct{}, 1)
 		}
-		b.limiter.AllowN(p.lastBefore(k, n), 1)
 		p.buckets[k] = b
-	}
-	return b
-}
-
-// lastBefore is when k's last call before this process ended, as far as the
-// Pacer can tell: from the store for a one-a-second method, else (or when the
-// store cannot tell) the Pacer's creation, since a call may have been made
-// just before this process started. A last call from a clock ahead of ours
-// counts as now.
-func (p *Pacer) lastBefore(k paceKey, perSecond int) time.Time {
-	if p.store == nil || perSecond != 1 {
-		return p.created
-	}
-	last, known := p.store.load(k)
-	if !known {
-		return p.created
-	}
-	return minTime(last, p.clock.now())
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
 	}
 	return b
 }
 
 // turn waits until account (a client's URL prefix) may be sent method, or
 // ctx ends; a turn that would come after ctx's deadline is not waited for.
-// The caller calls done when the request has ended, answered or not.
-func (p *Pacer) turn(ctx context.Context, account, method string) (done func(), err error) {
+// The caller calls done when the request has ended, answered or not. first
+// is set for the process's first turn of a paced method for the account:
+// the only one whose 429 can come from another process's pace.
+func (p *Pacer) turn(ctx context.Context, account, method string) (done func(), first bool, err error) {
 	b := p.bucket(account, method)
 	if b == nil {
-		return func() {}, ctx.Err()
+		return func() {}, false, ctx.Err()
 	}
 	if b.one == nil {
-		return func() {}, p.await(ctx, b.limiter.ReserveN(p.clock.now(), 1))
+		if err := p.await(ctx, b.limiter.ReserveN(p.clock.now(), 1)); err != nil {
+			return nil, false, err
+		}
+		return func() {}, !b.used.Swap(true), nil
 	}
 	select {
 	case b.one <- struct{}{}:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, false, ctx.Err()
 	}
 	// The turn is used up when the request ends (AllowN in done), so the next
 	// one comes a second after this request's answer.
@@ -154,16 +123,12 @@ func (p *Pacer) turn(ctx context.Context, account, method string) (done func(), 
 	}
 	if err := p.sleepWithin(ctx, now, wait); err != nil {
 		<-b.one
-		return nil, err
+		return nil, false, err
 	}
 	return func() {
-		end := p.clock.now()
-		b.limiter.AllowN(end, 1)
-		if p.store != nil {
-			p.store.save(paceKey{account, method}, end)
-		}
+		b.limiter.AllowN(p.clock.now(), 1)
 		<-b.one
-	}, nil
+	}, !b.used.Swap(true), nil
 }
 
 // await waits for reservation r, which it cancels when ctx ends first.

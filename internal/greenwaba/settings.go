@@ -200,14 +200,17 @@ const maxWrites = 3
 // reboots the account, so an empty update sends no request, and a failed
 // write is never blindly sent again. After 429, 503, the reboot's 400 or a
 // refused connection it cannot have been saved and is retried like any
-// call. After another 5xx, a dropped connection or a timeout it may have
-// been (D20): SetSettings then asks the account, and returns nil when the
-// account is starting (rebooting) or already shows u, or writes again when
-// it is neither, up to maxWrites writes in all. After a timeout the API may
-// still be working on the request, so "neither" counts only once it has
-// lasted another request timeout. Its *APIError counts the attempts of every
-// write and says whether the last write may have been saved (MayBeSaved) or
-// the account showed after each that none was (NotSaved). The change shows in
+// call. After another 5xx, a connection dropped after the request was
+// written or a timeout it may have been (D20): SetSettings then asks the
+// account, and returns nil when the account is starting (rebooting) or
+// already shows u, or writes again when it is neither, up to maxWrites
+// writes in all. A gateway's 502 or 504, a cut connection or a timeout does
+// not mean the API is done with the request, so "neither" counts only once
+// it has lasted another request timeout after the failure. A failed write
+// is a *WriteError, which wraps the last call's *APIError, counts the writes
+// and the attempts of every write, and says whether the last write may have
+// been saved (MayBeSaved) or the account showed after each that none was
+// (NotSaved). The change shows in
 // GetSettings only after the account's apply delay: use WaitForSettings.
 func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 	if u.isEmpty() {
@@ -228,22 +231,22 @@ func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 		}
 		err := c.callJSON(ctx, r, &out, func() bool { return out.SaveSettings != nil && *out.SaveSettings })
 		var ae *APIError
-		if errors.As(err, &ae) {
-			attempts += ae.Attempts
-			ae.Attempts, ae.Writes = attempts, writes
+		if !errors.As(err, &ae) {
+			return err // nil, or an answer that is not setSettings's
 		}
-		if ae == nil || !ae.MayBeSaved || ctx.Err() != nil {
-			return err
+		attempts += ae.Attempts
+		ae.Attempts = attempts
+		we := &WriteError{Err: err, Writes: writes, Attempts: attempts, MayBeSaved: ae.mayBeSaved}
+		if !ae.mayBeSaved || ctx.Err() != nil {
+			return we
 		}
-		// An answer (a 5xx, a closed connection) means the API is done with the request; after a timeout it
-		// may take it a moment later, as long as it was given to answer.
-		settled := c.clock.now()
-		if ae.TimedOut {
-			settled = settled.Add(c.timeout)
-		}
+		// A 5xx may come from a gateway, and a cut connection or a timeout says nothing of the API: it may
+		// still save the write, within the time it is given to answer.
+		settled := c.clock.now().Add(c.timeout)
 		saved, why, checkErr := c.writeSaved(ctx, u, settled)
 		if checkErr != nil {
-			return fmt.Errorf("%w; finding out whether it was saved failed: %w", err, checkErr)
+			we.Err = fmt.Errorf("%w; finding out whether it was saved failed: %w", err, checkErr)
+			return we
 		}
 		if c.log != nil {
 			c.log(ctx, LogInfo, "GreenWaba write failed after it may have been saved", map[string]any{
@@ -253,8 +256,8 @@ func (c *Client) SetSettings(ctx context.Context, u SettingsUpdate) error {
 			return nil
 		}
 		if writes == maxWrites {
-			ae.MayBeSaved, ae.NotSaved = false, true // asked after every write: none was saved
-			return err
+			we.MayBeSaved, we.NotSaved = false, true // asked after every write: none was saved
+			return we
 		}
 	}
 }
@@ -288,9 +291,9 @@ func (c *Client) writeSaved(ctx context.Context, u SettingsUpdate, settled time.
 // WaitForSettings polls GetSettings until every field set in want shows its
 // value, and returns the settings read last. old is the settings before the
 // write (nil when unknown). Polls follow the account's pace (one getSettings
-// per second, D15), so the wait ends about a second after the values show.
-// Polls that failed transiently (429, 5xx, the reboot's 400, network) do not
-// end the wait; other errors are returned at once. A field that shows
+// per second, D15). Polls that failed transiently (429, 5xx, the reboot's
+// 400, network, an attempt's timeout) do not end the wait; other errors are
+// returned at once. A field that shows
 // neither its old value nor the one wanted ends the wait with a
 // *ChangedElsewhereError. When ctx ends first it returns the last settings
 // read (or nil) and a *NotConvergedError naming the fields that still
@@ -317,8 +320,9 @@ func (c *Client) WaitForSettings(ctx context.Context, old *Settings, want Settin
 				c.log(ctx, LogDebug, "GreenWaba settings not applied yet", map[string]any{
 					"greenwaba_method": "getSettings", "fields": strings.Join(pending, ",")})
 			}
-		case ctx.Err() != nil || isContextErr(err):
+		case ctx.Err() != nil || (isContextErr(err) && !timedOut(err)):
 			// The deadline ended the poll, or would have ended its wait: report convergence, not the poll.
+			// (An attempt's own timeout reads as a context error too, but only the poll failed.)
 			stop = context.Cause(ctx)
 			if stop == nil {
 				stop = context.DeadlineExceeded
@@ -329,9 +333,14 @@ func (c *Client) WaitForSettings(ctx context.Context, old *Settings, want Settin
 			lastErr = err
 		}
 	}
+	// Without a poll that succeeded, what still differs is what the write changed.
+	before := last
+	if before == nil {
+		before = old
+	}
 	return last, &NotConvergedError{
 		IDInstance: c.id,
-		Fields:     want.Diff(last),
+		Fields:     want.Diff(before),
 		Waited:     c.clock.now().Sub(start),
 		LastErr:    lastErr,
 		ctxErr:     stop,
@@ -359,7 +368,13 @@ func transient(err error) bool {
 		return false
 	}
 	if e.Err != nil {
-		return !isContextErr(e.Err)
+		return e.TimedOut || !isContextErr(e.Err)
 	}
 	return transientStatus(e.StatusCode, []byte(e.Body))
+}
+
+// timedOut reports whether err is a call whose last attempt timed out, its context still running.
+func timedOut(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.TimedOut
 }

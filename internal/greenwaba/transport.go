@@ -10,8 +10,10 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -60,7 +62,9 @@ type answer struct {
 	header http.Header
 	body   []byte
 	err    error // scrubbed of secrets
-	dial   bool  // err happened before the request was sent
+	// notSent: err happened before the whole request was written to a connection (httptrace's
+	// WroteRequest), so the API never had it.
+	notSent bool
 	// timeout: the attempt gave up waiting for an answer after the request was sent, so the API may still be
 	// processing it.
 	timeout bool
@@ -93,13 +97,9 @@ func (c *Client) decode(r request, body []byte, out any, ok func() bool) error {
 	return &UnexpectedAnswerError{Method: r.method, IDInstance: c.id, Body: errorExcerpt([]byte(maskBody(body)), c.secrets(r)...)}
 }
 
-func (c *Client) secrets(r request) []string {
-	return append([]string{c.token}, r.secrets...)
-}
-
 // do runs r, paced and retried, and returns the body of its 2xx answer.
 func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
-	masked := c.prefix + r.method + "/" + masked + r.suffix + r.query
+	masked := c.maskedURL(r)
 	start := c.clock.now()
 	fail := func(e error, attempts int) error {
 		c.logf(ctx, LogDebug, "GreenWaba request failed", r, masked, map[string]any{
@@ -112,7 +112,7 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	failures := 0
 	var rebootSince time.Time
 	for attempt := 1; ; attempt++ {
-		done, err := c.pacer.turn(ctx, c.prefix, r.method)
+		done, first, err := c.pacer.turn(ctx, c.prefix, r.method)
 		if err != nil {
 			return nil, fail(c.stopped(r, last, attempt-1, err), attempt-1)
 		}
@@ -130,7 +130,11 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		}
 		var wait time.Duration
 		var retryAfter bool
-		if isStarting(a.status, a.body) {
+		if first && a.status == http.StatusTooManyRequests {
+			// The process's first call of the method for the account met the pace of another process
+			// (Terraform's previous command): not a fault, so it does not use up MaxRetries (D15).
+			wait, retryAfter = c.paceWait(a)
+		} else if isStarting(a.status, a.body) {
 			if rebootSince.IsZero() {
 				rebootSince = c.clock.now()
 			}
@@ -171,7 +175,7 @@ func (c *Client) attempt(ctx context.Context, r request, n int, masked string) a
 	}
 	req, err := http.NewRequestWithContext(ctx, r.verb, c.prefix+r.method+"/"+c.tokenPath+r.suffix+r.query, body)
 	if err != nil {
-		return answer{err: scrub(err, masked, c.secrets(r)...), dial: true}
+		return answer{err: scrub(err, masked, c.secrets(r)...), notSent: true}
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
@@ -188,13 +192,22 @@ func (c *Client) attempt(ctx context.Context, r request, n int, masked string) a
 	if hc == nil {
 		hc = c.http
 	}
+	// written: the whole request reached the connection, so the API may have it. A request that failed
+	// before (no connection, a connect timeout, a write cut short) was never processed.
+	var written atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(i httptrace.WroteRequestInfo) {
+			if i.Err == nil {
+				written.Store(true)
+			}
+		},
+	}))
 	sent := c.clock.now()
 	resp, err := hc.Do(req)
 	if err != nil {
-		var op *net.OpError
 		var ne net.Error
-		dial := errors.As(err, &op) && op.Op == "dial"
-		return answer{err: scrub(err, masked, c.secrets(r)...), dial: dial, timeout: !dial && errors.As(err, &ne) && ne.Timeout()}
+		notSent := !written.Load()
+		return answer{err: scrub(err, masked, c.secrets(r)...), notSent: notSent, timeout: !notSent && errors.As(err, &ne) && ne.Timeout()}
 	}
 	limit := int64(maxBody)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -221,7 +234,7 @@ func (c *Client) errorOf(r request, a answer, attempts int) *APIError {
 	if a.err == nil {
 		e.Body = errorExcerpt(a.body, c.secrets(r)...)
 	}
-	e.MayBeSaved = r.write && mayBeSaved(a)
+	e.mayBeSaved = r.write && mayBeSaved(a)
 	e.TimedOut = a.timeout
 	return e
 }
@@ -232,7 +245,7 @@ func (c *Client) stopped(r request, last *APIError, attempts int, ctxErr error) 
 	e := &APIError{Method: r.method, IDInstance: c.id, Attempts: attempts, Err: ctxErr}
 	if last != nil {
 		e.lastStatus = last.StatusCode
-		e.MayBeSaved = last.MayBeSaved
+		e.mayBeSaved = last.mayBeSaved
 		e.lastRebooting = last.Rebooting()
 	}
 	return e
@@ -249,13 +262,13 @@ func retryable(r request, a answer) bool {
 	return transientStatus(a.status, a.body)
 }
 
-// cannotBeSaved reports a write the API certainly did not process: it was
-// refused before processing (429, 503, the reboot's 400), or the connection
-// was never made. A dial error that will not go away (DNS, TLS) is not worth
-// retrying.
+// cannotBeSaved reports a write the API certainly did not process and that
+// is worth sending again: it was refused before processing (429, 503, the
+// reboot's 400), or it failed before it was written (a refused connection, a
+// connect timeout). An error that will not go away (DNS, TLS) is not retried.
 func cannotBeSaved(a answer) bool {
 	if a.err != nil {
-		return a.dial && transientNetError(a.err)
+		return a.notSent && transientNetError(a.err)
 	}
 	return a.status == http.StatusTooManyRequests || a.status == http.StatusServiceUnavailable || isStarting(a.status, a.body)
 }
@@ -264,7 +277,7 @@ func cannotBeSaved(a answer) bool {
 // 5xx other than 503, or a network failure after the request was sent.
 func mayBeSaved(a answer) bool {
 	if a.err != nil {
-		return !a.dial
+		return !a.notSent
 	}
 	return a.status >= 500 && a.status != http.StatusServiceUnavailable
 }
@@ -307,11 +320,26 @@ func (c *Client) backoff(n int, a answer, ceiling time.Duration) (wait time.Dura
 		}
 	}
 	ceiling = max(ceiling, c.retry.MinWait)
-	d := ceiling
-	if n < 32 {
-		d = min(c.retry.MinWait<<(n-1), ceiling)
+	d := c.retry.MinWait
+	for i := 1; i < n && d < ceiling; i++ {
+		if d > ceiling/2 { // doubling by shifts would overflow for long waits
+			d = ceiling
+		} else {
+			d *= 2
+		}
 	}
 	return d + rand.N(d/4+1), false
+}
+
+// paceWait is the wait after a 429 that another process's pace caused: the
+// answer's Retry-After, else a second and a margin, the rate limit's window.
+func (c *Client) paceWait(a answer) (wait time.Duration, retryAfter bool) {
+	if a.header != nil {
+		if d, ok := parseRetryAfter(a.header.Get("Retry-After"), c.clock.now()); ok {
+			return d, true
+		}
+	}
+	return time.Second + oneMargin, false
 }
 
 // parseRetryAfter reads a Retry-After in seconds or as an HTTP date.
@@ -344,12 +372,6 @@ func readBody(b io.ReadCloser, limit int64) (body []byte, cut bool, err error) {
 		return body[:limit], true, nil
 	}
 	return body, false, nil
-}
-
-// errorExcerpt turns an answer into one short, secret-free line.
-func errorExcerpt(body []byte, secrets ...string) string {
-	s := redact(string(bytes.TrimSpace(body)), secrets...)
-	return strings.Join(strings.Fields(truncate(s, errorBodyShown)), " ")
 }
 
 // logf sends one event of call r to the log hook, if any.

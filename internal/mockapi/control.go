@@ -84,7 +84,7 @@ func validToken(t string) bool {
 func (s *Server) Enqueue(id int64, body json.RawMessage) (receiptID int64, err error) {
 	a := s.account(id)
 	if a == nil {
-		return 0, ErrInstanceNotFound
+		return 0, errInstanceNotFound
 	}
 	b, err := normalizeNotification(body)
 	if err != nil {
@@ -138,7 +138,7 @@ func (s *Server) EditSettings(id int64, fields map[string]any) error {
 func (s *Server) editSettings(id int64, data []byte) error {
 	a := s.account(id)
 	if a == nil {
-		return ErrInstanceNotFound
+		return errInstanceNotFound
 	}
 	p, err := parseSettingsPatch(data)
 	if err != nil {
@@ -160,7 +160,7 @@ func (s *Server) SetApplyDelay(id int64, d time.Duration) error {
 	}
 	a := s.account(id)
 	if a == nil {
-		return ErrInstanceNotFound
+		return errInstanceNotFound
 	}
 	a.mu.Lock()
 	a.applyDelay = d
@@ -174,7 +174,7 @@ func (s *Server) SetApplyDelay(id int64, d time.Duration) error {
 func (s *Server) SetRebootErrors(id int64, on bool) error {
 	a := s.account(id)
 	if a == nil {
-		return ErrInstanceNotFound
+		return errInstanceNotFound
 	}
 	a.mu.Lock()
 	a.rebootErrors = on
@@ -187,7 +187,7 @@ func (s *Server) SetRebootErrors(id int64, on bool) error {
 func (s *Server) Instance(id int64) (InstanceInfo, error) {
 	a := s.account(id)
 	if a == nil {
-		return InstanceInfo{}, ErrInstanceNotFound
+		return InstanceInfo{}, errInstanceNotFound
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -214,7 +214,7 @@ func (s *Server) Instance(id int64) (InstanceInfo, error) {
 func (s *Server) Requests(id int64) ([]RequestRecord, error) {
 	a := s.account(id)
 	if a == nil {
-		return nil, ErrInstanceNotFound
+		return nil, errInstanceNotFound
 	}
 	return a.requests(), nil
 }
@@ -269,7 +269,7 @@ func writeControl(w http.ResponseWriter, status int, v any, err error) {
 			return
 		}
 		writeJSONBytes(w, status, b)
-	case errors.Is(err, ErrInstanceNotFound):
+	case errors.Is(err, errInstanceNotFound):
 		writeText(w, http.StatusNotFound, "instance not found")
 	case errors.Is(err, ErrInstanceExists):
 		writeText(w, http.StatusConflict, "instance already exists")

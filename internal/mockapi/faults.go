@@ -29,6 +29,9 @@ type Fault struct {
 	DelayMs    int             `json:"delayMs"`        // delay before answering (then answer normally unless Status set); at most 10 minutes
 	Drop       bool            `json:"drop"`           // close the connection without an answer (hijack)
 	Processed  bool            `json:"processed"`      // the call takes effect before the fault answers (D20)
+	// ProcessAfterMs: the fault answers (Status or Drop) at once and the call takes effect this many
+	// milliseconds later, as behind a gateway that gave up on a backend still working (D20); at most 10 minutes.
+	ProcessAfterMs int `json:"processAfterMs,omitempty"`
 }
 
 // AddFault arms f. It fails for an unknown account or method, a status
@@ -83,6 +86,12 @@ func (s *Server) checkFault(f *Fault) error {
 		return &badRequestError{msg: "retryAfter must not be negative"}
 	case f.DelayMs < 0 || f.DelayMs > maxFaultDelayMs:
 		return &badRequestError{msg: "delayMs must be from 0 to 600000 (10 minutes)"}
+	case f.ProcessAfterMs < 0 || f.ProcessAfterMs > maxFaultDelayMs:
+		return &badRequestError{msg: "processAfterMs must be from 0 to 600000 (10 minutes)"}
+	case f.ProcessAfterMs > 0 && f.Status == 0 && !f.Drop:
+		return &badRequestError{msg: "processAfterMs needs status or drop to answer with at once"}
+	case f.ProcessAfterMs > 0 && f.Processed:
+		return &badRequestError{msg: "a fault cannot both be processed at once (processed) and later (processAfterMs)"}
 	case f.Status == 0 && f.DelayMs == 0 && !f.Drop:
 		return &badRequestError{msg: "a fault needs status, delayMs or drop"}
 	case f.Status != 0 && f.Drop:
@@ -91,7 +100,7 @@ func (s *Server) checkFault(f *Fault) error {
 		return &badRequestError{msg: "body needs a status to answer with"}
 	}
 	if f.IDInstance != 0 && s.account(f.IDInstance) == nil {
-		return ErrInstanceNotFound
+		return errInstanceNotFound
 	}
 	return nil
 }

@@ -126,7 +126,7 @@ func TestFaults(t *testing.T) {
 	if got := m.info(testID).SettingsWrites; got != 0 {
 		t.Fatalf("faulted setSettings counted: %d", got)
 	}
-	if err := m.srv.AddFault(Fault{IDInstance: 42, Status: 500}); !errors.Is(err, ErrInstanceNotFound) {
+	if err := m.srv.AddFault(Fault{IDInstance: 42, Status: 500}); !errors.Is(err, errInstanceNotFound) {
 		t.Fatalf("unknown account: %v", err)
 	}
 }

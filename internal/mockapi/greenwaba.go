@@ -256,6 +256,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		f, faulted = s.takeFault(id, m)
 	}
 	switch {
+	case faulted && f.ProcessAfterMs > 0:
+		// The fault answers now and the call takes effect later (D20).
+		s.processLater(r, a, m, ap.rest, time.Duration(f.ProcessAfterMs)*time.Millisecond)
+		status, dropped, _ = s.applyFault(w, r, f)
+		return
 	case faulted && f.Processed:
 		// The call takes effect, then the fault answers in its place (D20).
 		held := &heldAnswer{header: http.Header{}}
@@ -387,7 +392,7 @@ func (s *Server) setSettings(w http.ResponseWriter, r *http.Request, a *account)
 	if delay > 0 {
 		// Real time drives visibility when the clock is real; with a fake
 		// clock the next access applies the write once the clock passes at.
-		time.AfterFunc(delay, func() { s.poke(a) })
+		s.later(delay, func() { s.poke(a) })
 	}
 	return writeJSONBytes(w, http.StatusOK, []byte(`{"saveSettings":true}`))
 }

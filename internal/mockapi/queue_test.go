@@ -204,7 +204,7 @@ func TestEnqueueValidation(t *testing.T) {
 			t.Errorf("Enqueue(%q) = %v, want a bad-request error", body, err)
 		}
 	}
-	if _, err := m.srv.Enqueue(42, json.RawMessage(notif("x", 1))); !errors.Is(err, ErrInstanceNotFound) {
+	if _, err := m.srv.Enqueue(42, json.RawMessage(notif("x", 1))); !errors.Is(err, errInstanceNotFound) {
 		t.Errorf("unknown account: %v", err)
 	}
 	// Any object with a string typeWebhook is accepted (D17); it is stored compacted.

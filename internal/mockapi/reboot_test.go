@@ -128,7 +128,7 @@ func TestRebootErrorsOption(t *testing.T) {
 func TestSetRebootErrorsUnknownAccount(t *testing.T) {
 	t.Parallel()
 	m := newMock(t, Options{})
-	if err := m.srv.SetRebootErrors(42, true); !errors.Is(err, ErrInstanceNotFound) {
+	if err := m.srv.SetRebootErrors(42, true); !errors.Is(err, errInstanceNotFound) {
 		t.Fatalf("unknown account: %v", err)
 	}
 }

@@ -78,7 +78,7 @@ func (sg *signal) next() <-chan struct{} {
 // Errors returned by the Go control API.
 var (
 	ErrInstanceExists   = errors.New("mockapi: instance already exists")
-	ErrInstanceNotFound = errors.New("mockapi: instance not found")
+	errInstanceNotFound = errors.New("mockapi: instance not found")
 	// ErrLimitReached: an account's queue, or the number of accounts, is at its cap (Options.MaxQueue, MaxInstances).
 	ErrLimitReached = errors.New("mockapi: limit reached")
 )

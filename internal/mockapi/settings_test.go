@@ -228,7 +228,7 @@ func TestSetApplyDelayPerAccount(t *testing.T) {
 	if err := m.srv.SetApplyDelay(testID, -time.Second); err == nil {
 		t.Error("negative delay accepted")
 	}
-	if err := m.srv.SetApplyDelay(42, time.Second); !errors.Is(err, ErrInstanceNotFound) {
+	if err := m.srv.SetApplyDelay(42, time.Second); !errors.Is(err, errInstanceNotFound) {
 		t.Errorf("unknown account: %v", err)
 	}
 }
@@ -255,7 +255,7 @@ func TestEditSettingsConsole(t *testing.T) {
 	if err := m.srv.EditSettings(testID, nil); err != nil {
 		t.Fatalf("empty edit: %v", err)
 	}
-	if err := m.srv.EditSettings(42, map[string]any{}); !errors.Is(err, ErrInstanceNotFound) {
+	if err := m.srv.EditSettings(42, map[string]any{}); !errors.Is(err, errInstanceNotFound) {
 		t.Fatalf("unknown account: %v", err)
 	}
 	if err := m.srv.EditSettings(testID, map[string]any{"x": func() {}}); err == nil {

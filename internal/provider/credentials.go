@@ -65,7 +65,8 @@ func providerDataFrom(raw any) (*providerData, diag.Diagnostics) {
 }
 
 // providerData is what Configure hands to resources, data sources and ephemeral resources: the resolved
-// provider settings and one cached client per account.
+// provider settings and one cached client per account. Its jobs live in one file each: resolving settings and
+// tokens here, caching clients in clients.go, wording errors in errors.go.
 type providerData struct {
 	apiURL         string
 	defaultID      int64            // 0 when neither id_instance nor GREENWABA_ID_INSTANCE is set
@@ -146,57 +147,6 @@ func (d *providerData) DefaultIDInstance() types.Int64 {
 		return types.Int64Null()
 	}
 	return types.Int64Value(d.defaultID)
-}
-
-// ClientFor returns the client for the account id (null means the provider's id_instance), and the account's
-// idInstance. Clients are cached per account. Missing credentials give an error naming the attribute and the
-// environment variable to set; provider attributes not known yet fail the call only when it needs them.
-func (d *providerData) ClientFor(id types.Int64) (*greenwaba.Client, int64, diag.Diagnostics) {
-	cred, diags := d.resolve(id)
-	if diags.HasError() {
-		return nil, cred.id, diags
-	}
-
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if c, ok := d.clients[cred.id]; ok {
-		return c, cred.id, diags
-	}
-	c, err := greenwaba.New(greenwaba.Config{
-		APIURL:         d.apiURL,
-		IDInstance:     cred.id,
-		Token:          cred.token,
-		HTTPClient:     d.httpClient,
-		RequestTimeout: d.requestTimeout,
-		UserAgent:      d.userAgent,
-		Retry:          d.clientRetry(),
-		Pacer:          d.pacer,
-		Log:            clientLog(cred.token),
-	})
-	if err != nil {
-		diags.AddError("Cannot reach GreenWaba instance "+strconv.FormatInt(cred.id, 10), err.Error())
-		return nil, cred.id, diags
-	}
-	d.clients[cred.id] = c
-	d.sources[cred.id] = cred.source
-	// Said once per account: every later call reuses this client and its settings.
-	if defaulted := d.unknownOf("request_timeout", "max_retries"); len(defaulted) > 0 {
-		diags.AddWarning("GreenWaba provider settings not known yet",
-			fmt.Sprintf("The provider's %s %s only known after apply, so the calls to GreenWaba instance %d made "+
-				"during this plan use the default (request_timeout %s, max_retries %d). The apply uses the "+
-				"configured values.", joinNames(defaulted), isOrAre(defaulted), cred.id,
-				greenwaba.DefaultRequestTimeout, greenwaba.DefaultMaxRetries))
-	}
-	return c, cred.id, diags
-}
-
-// clientRetry maps max_retries onto the client's policy, where 0 means "the default" and a negative value none.
-func (d *providerData) clientRetry() greenwaba.RetryPolicy {
-	r := d.retry
-	if r.MaxRetries == 0 {
-		r.MaxRetries = -1
-	}
-	return r
 }
 
 // missingTokenSummary is the summary of resolve's error when no token is configured for a known account.
@@ -295,27 +245,4 @@ func (d *providerData) unknownOf(names ...string) []string {
 		}
 	}
 	return out
-}
-
-// joinNames lists attribute names for a message: "a", "a and b".
-func joinNames(names []string) string {
-	if len(names) < 2 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-}
-
-func isOrAre(names []string) string {
-	if len(names) == 1 {
-		return "is"
-	}
-	return "are"
-}
-
-// forInstance is " instance N" for a known account and "" before the account is known.
-func forInstance(id int64) string {
-	if id == 0 {
-		return ""
-	}
-	return " instance " + strconv.FormatInt(id, 10)
 }

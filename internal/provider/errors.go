@@ -61,7 +61,7 @@ func (d *providerData) explain(err error, id int64) string {
 	case code >= 500:
 		advice = "GreenWaba is having trouble; retry later."
 	}
-	advice = strings.TrimSpace(advice + " " + writeOutcome(ae))
+	advice = strings.TrimSpace(advice + " " + writeOutcome(err))
 	if advice == "" {
 		return msg
 	}
@@ -92,10 +92,14 @@ func (d *providerData) requestTimeoutValue() string {
 	return " (" + d.requestTimeout.String() + ")"
 }
 
-// writeOutcome says what became of the settings write that failed with e, as far as the provider knows: it may
+// writeOutcome says what became of the settings write that failed with err, as far as the provider knows: it may
 // have been saved when the check that follows such a failure (D20) did not run or failed; none was saved when
 // the provider gave up after checking every write. "" when e says nothing about it.
-func writeOutcome(e *greenwaba.APIError) string {
+func writeOutcome(err error) string {
+	var e *greenwaba.WriteError
+	if !errors.As(err, &e) {
+		return ""
+	}
 	switch {
 	case e.MayBeSaved && e.Writes > 1:
 		return fmt.Sprintf("The last of the %d writes may have been saved (the account showed that the ones "+
@@ -159,7 +163,14 @@ func attributes(fields []string) string {
 func (d *providerData) applyErrorDiag(err error, op string, id int64, timeout time.Duration) diag.Diagnostic {
 	var nc *greenwaba.NotConvergedError
 	var ce *greenwaba.ChangedElsewhereError
+	var sa *greenwaba.StillApplyingError
 	switch {
+	case errors.As(err, &sa):
+		return diag.NewErrorDiagnostic("An earlier webhook settings write is still being applied",
+			fmt.Sprintf("GreenWaba instance %d was still applying an earlier settings write (it restarts after each "+
+				"write, for up to 5 minutes) when the %s timeout of %s ended. No new write was sent, so the account "+
+				"was not restarted again. Run the apply again later, or raise timeouts.%s to wait longer.",
+				id, op, timeout, op))
 	case errors.As(err, &ce):
 		return diag.NewErrorDiagnostic("Webhook settings changed by someone else",
 			fmt.Sprintf("While the %s waited for GreenWaba instance %d to apply the write, %s took a value that is "+
@@ -173,12 +184,20 @@ func (d *providerData) applyErrorDiag(err error, op string, id int64, timeout ti
 				"was sent. The next plan shows whatever still differs.", op, id))
 	case errors.As(err, &nc):
 		return diag.NewErrorDiagnostic("Webhook settings not applied in time",
-			fmt.Sprintf("GreenWaba has not applied the settings of instance %d after %s: %s still differ. GreenWaba "+
+			fmt.Sprintf("GreenWaba has not applied the settings of instance %d after %s: %s still %s. GreenWaba "+
 				"can take up to 5 minutes to apply a change. The %s timeout is %s: raise timeouts.%s, or run the "+
 				"apply again later (it writes nothing if GreenWaba has applied the settings by then).%s",
-				id, nc.Waited.Round(time.Second), attributes(nc.Fields), op, timeout, op, lastPoll(nc.LastErr)))
+				id, nc.Waited.Round(time.Second), attributes(nc.Fields), differ(len(nc.Fields)), op, timeout, op, lastPoll(nc.LastErr)))
 	}
 	return diag.NewErrorDiagnostic("Cannot "+op+" the webhook settings", d.explain(err, id))
+}
+
+// differ agrees "differ" with n settings.
+func differ(n int) string {
+	if n == 1 {
+		return "differs"
+	}
+	return "differ"
 }
 
 func lastPoll(err error) string {

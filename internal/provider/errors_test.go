@@ -22,9 +22,10 @@ func TestExplain_saysWhatHappenedAndWhatToDo(t *testing.T) {
 		"(Client.Timeout exceeded while awaiting headers)", context.DeadlineExceeded)
 	writeTimeout := fmt.Errorf(`Post "https://api.greenwaba.example/waInstance1101000001/setSettings/***": %w `+
 		"(Client.Timeout exceeded while awaiting headers)", context.DeadlineExceeded)
-	e500 := func(attempts, writes int, mayBeSaved, notSaved bool) *greenwaba.APIError {
-		return &greenwaba.APIError{Method: "setSettings", IDInstance: id, StatusCode: 500, Body: "Internal Server Error",
-			Attempts: attempts, Writes: writes, MayBeSaved: mayBeSaved, NotSaved: notSaved}
+	e500 := func(attempts, writes int, mayBeSaved, notSaved bool) *greenwaba.WriteError {
+		return &greenwaba.WriteError{Err: &greenwaba.APIError{Method: "setSettings", IDInstance: id, StatusCode: 500,
+			Body: "Internal Server Error", Attempts: attempts},
+			Writes: writes, Attempts: attempts, MayBeSaved: mayBeSaved, NotSaved: notSaved}
 	}
 	for _, tc := range []struct {
 		name string
@@ -51,8 +52,9 @@ func TestExplain_saysWhatHappenedAndWhatToDo(t *testing.T) {
 			"getSettings/***\": context deadline exceeded (Client.Timeout exceeded while awaiting headers). GreenWaba " +
 				"did not answer within request_timeout (2s): raise request_timeout in the provider configuration, and " +
 				"the timeouts argument with it (it bounds all the attempts together), or retry later."},
-		{"a write slower than request_timeout, every write checked", &greenwaba.APIError{Method: "setSettings",
-			IDInstance: id, Attempts: 3, Writes: 3, NotSaved: true, TimedOut: true, Err: writeTimeout},
+		{"a write slower than request_timeout, every write checked", &greenwaba.WriteError{Err: &greenwaba.APIError{
+			Method: "setSettings", IDInstance: id, Attempts: 3, TimedOut: true, Err: writeTimeout},
+			Writes: 3, Attempts: 3, NotSaved: true},
 			"or retry later. The write was sent 3 times and none was saved"},
 		{"the operation's deadline", &greenwaba.APIError{Method: "getSettings", IDInstance: id, Attempts: 3,
 			Err: context.DeadlineExceeded},
@@ -76,8 +78,8 @@ func TestExplain_saysWhatHappenedAndWhatToDo(t *testing.T) {
 				t.Errorf("explain =\n%q\nwant it to contain\n%q", got, tc.want)
 			}
 			// "May have been saved" only where the provider could not find out.
-			var ae *greenwaba.APIError
-			if errors.As(tc.err, &ae) && !ae.MayBeSaved && strings.Contains(got, "may have been saved") {
+			var we *greenwaba.WriteError
+			if (!errors.As(tc.err, &we) || !we.MayBeSaved) && strings.Contains(got, "may have been saved") {
 				t.Errorf("explain says the write may have been saved although every write was checked: %q", got)
 			}
 		})
@@ -98,7 +100,7 @@ func TestExplain_writeGivenUpAfterEveryCheck(t *testing.T) {
 	d := &providerData{
 		apiURL: acc.baseURL, defaultID: acc.id, defaultToken: acc.token, tokens: map[int64]string{},
 		clients: map[int64]*greenwaba.Client{}, sources: map[int64]string{}, pacer: testPacer,
-		requestTimeout: 5 * time.Second, retry: testRetry,
+		requestTimeout: time.Second, retry: testRetry, // each check after a 500 lasts a request timeout
 	}
 	client, id, diags := d.ClientFor(types.Int64Null())
 	if diags.HasError() {

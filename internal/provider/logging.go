@@ -25,12 +25,8 @@ func logAt(ctx context.Context, level greenwaba.LogLevel, msg string, fields map
 		tflog.Trace(ctx, msg, fields)
 	case greenwaba.LogDebug:
 		tflog.Debug(ctx, msg, fields)
-	case greenwaba.LogInfo:
-		tflog.Info(ctx, msg, fields)
-	case greenwaba.LogWarn:
-		tflog.Warn(ctx, msg, fields)
 	default:
-		tflog.Error(ctx, msg, fields)
+		tflog.Info(ctx, msg, fields)
 	}
 }
 

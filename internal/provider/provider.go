@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -60,12 +60,12 @@ type greenwabaProvider struct {
 }
 
 type providerModel struct {
-	APIURL           types.String `tfsdk:"api_url"`
-	IDInstance       types.Number `tfsdk:"id_instance"`
-	APITokenInstance types.String `tfsdk:"api_token_instance"`
-	InstanceTokens   types.Map    `tfsdk:"instance_tokens"`
-	RequestTimeout   types.String `tfsdk:"request_timeout"`
-	MaxRetries       types.Int64  `tfsdk:"max_retries"`
+	APIURL           types.String         `tfsdk:"api_url"`
+	IDInstance       types.Number         `tfsdk:"id_instance"`
+	APITokenInstance types.String         `tfsdk:"api_token_instance"`
+	InstanceTokens   types.Map            `tfsdk:"instance_tokens"`
+	RequestTimeout   timetypes.GoDuration `tfsdk:"request_timeout"`
+	MaxRetries       types.Int64          `tfsdk:"max_retries"`
 }
 
 func (p *greenwabaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -124,7 +124,8 @@ func (p *greenwabaProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"Defaults to `\"" + greenwaba.DefaultRequestTimeout.String() + "\"`, which is also what API calls " +
 					"made during a plan use while the value is not known yet.",
 				Optional:   true,
-				Validators: []validator.String{validators.Duration(time.Second)},
+				CustomType: timetypes.GoDurationType{}, // checks the format
+				Validators: []validator.String{validators.AtLeast(time.Second)},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times one request is retried after an answer that means it was not " +
@@ -197,8 +198,8 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 	case cfg.RequestTimeout.IsUnknown():
 		data.unknown = append(data.unknown, "request_timeout")
 	case !cfg.RequestTimeout.IsNull():
-		// The schema validator has checked the format.
-		if d, err := time.ParseDuration(cfg.RequestTimeout.ValueString()); err == nil {
+		// The type has checked the format.
+		if d, diags := cfg.RequestTimeout.ValueGoDuration(); !diags.HasError() {
 			timeout = d
 		}
 	}
@@ -215,7 +216,7 @@ func (p *greenwabaProvider) Configure(ctx context.Context, req provider.Configur
 	}
 
 	if p.pacer == nil {
-		p.pacer = processPacer(ctx)
+		p.pacer = greenwaba.NewPacer()
 	}
 	data.pacer = p.pacer
 	data.httpClient = fleetHTTPClient()
@@ -253,23 +254,4 @@ func (p *greenwabaProvider) Actions(context.Context) []func() action.Action {
 
 func (p *greenwabaProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{NewNotificationEphemeralResource}
-}
-
-// processPacer is the provider process's Pacer. It shares the pace of each account with the next provider process
-// (Terraform's next command, or the apply after the plan) through the user's cache directory, so that a process's
-// first call to an account waits only when the previous process called it less than a second ago. Where that
-// directory cannot be used, every account's first call waits a second.
-func processPacer(ctx context.Context) *greenwaba.Pacer {
-	dir, err := os.UserCacheDir()
-	if err == nil {
-		dir = filepath.Join(dir, "terraform-provider-greenwaba", "pace")
-		var p *greenwaba.Pacer
-		if p, err = greenwaba.NewSharedPacer(dir); err == nil {
-			tflog.Debug(ctx, "Sharing the pace of GreenWaba calls with later provider processes", map[string]any{"dir": dir})
-			return p
-		}
-	}
-	tflog.Debug(ctx, "Cannot share the pace of GreenWaba calls with later provider processes; each account's first call waits a second",
-		map[string]any{"error": err.Error()})
-	return greenwaba.NewPacer()
 }

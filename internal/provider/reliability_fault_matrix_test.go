@@ -81,6 +81,9 @@ var matrixFaults = []matrixFault{
 	{name: "processed 500", faults: burst(true, 500)},
 	{name: "processed 502", faults: burst(true, 502)},
 	{name: "processed drop", faults: oneFault(mockapi.Fault{Drop: true, Processed: true})},
+	// A gateway answered 504 at once; GreenWaba takes the call 1.5 s later, after the provider's first check
+	// found nothing. The check keeps asking for request_timeout, so the write is not sent twice (issue 18).
+	{name: "504, processed later", faults: oneFault(mockapi.Fault{Status: 504, ProcessAfterMs: 1500})},
 	// GreenWaba slow to take the call: the mock takes it after the client gave up. The provider's check (D20)
 	// keeps asking for another request_timeout, so it sees the late write and does not write again.
 	{name: "slower than request_timeout", faults: oneFault(mockapi.Fault{DelayMs: 3000})},
@@ -391,8 +394,10 @@ func TestAccReliability_faultsOutlastingRetriesSayWhatHappened(t *testing.T) {
 		check  *mockapi.Fault // a fault on getStateInstance too, the first call of the check after a failed write
 		want   string
 	}{
+		// The first 429 of the process's first setSettings is taken for the previous process's pace and retried
+		// without using up max_retries (1 here): 3 attempts.
 		{"429", "setSettings", mockapi.Fault{Status: 429, RetryAfter: 1}, nil,
-			"GreenWaba setSettings for instance 1101000001 answered HTTP 429 Too Many Requests after 2 attempts: Too Many " +
+			"GreenWaba setSettings for instance 1101000001 answered HTTP 429 Too Many Requests after 3 attempts: Too Many " +
 				"Requests. The provider keeps its own calls within GreenWaba's rate limits, so another client is calling " +
 				"this account too: make fewer concurrent calls to it, or retry later."},
 		{"503", "getSettings", mockapi.Fault{Status: 503}, nil,
@@ -438,6 +443,9 @@ provider "greenwaba" {
 			arm := func() {
 				addFault(t, acc.srv, f)
 				if c.check != nil {
+					// Converge asks getStateInstance once before it writes: that call goes through (a 1 ms delay
+					// is a fault that answers normally), the checks after the write meet c.check.
+					addFault(t, acc.srv, mockapi.Fault{IDInstance: acc.id, Method: "getStateInstance", DelayMs: 1})
 					check := *c.check
 					check.IDInstance, check.Method, check.Count = acc.id, "getStateInstance", 10
 					addFault(t, acc.srv, check)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -165,8 +164,7 @@ func (h *hunt) expectNone(secrets map[string]string) {
 	if !bytes.Contains(h.mockLog.Bytes(), []byte("getSettings")) {
 		h.t.Fatal("the mock's -v log has no getSettings: the search would find nothing")
 	}
-	places := map[string][]byte{"terraform's output": h.printed.Bytes(), "TF_LOG_PATH": logged, "the mock's -v log": h.mockLog.Bytes(),
-		"the last-call records": paceRecords(h.t)}
+	places := map[string][]byte{"terraform's output": h.printed.Bytes(), "TF_LOG_PATH": logged, "the mock's -v log": h.mockLog.Bytes()}
 	for name, secret := range secrets {
 		for place, text := range places {
 			if containsAny(text, secretForms(secret)) {
@@ -174,29 +172,6 @@ func (h *hunt) expectNone(secrets map[string]string) {
 			}
 		}
 	}
-}
-
-// paceRecords is the names and contents of every last-call record the provider processes of this test run wrote
-// (processPacer), for the search: the only files the provider writes.
-func paceRecords(t *testing.T) []byte {
-	t.Helper()
-	var all bytes.Buffer
-	err := filepath.WalkDir(paceCacheDir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		all.WriteString(path + "\n")
-		all.Write(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if all.Len() == 0 {
-		t.Fatal("no last-call record found: the search would find nothing")
-	}
-	return all.Bytes()
 }
 
 // huntMock starts a mock whose -v log (every request at debug level) is kept.

@@ -21,7 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/greenwaba"
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/validators"
@@ -422,7 +421,7 @@ func (r *webhookSettingsResource) apply(ctx context.Context, op string, planned 
 	if unsent {
 		update.WebhookURLToken = nil
 	}
-	if err := converge(ctx, client, update, resend); err != nil {
+	if err := client.Converge(ctx, update, resend); err != nil {
 		diags.Append(r.data.applyErrorDiag(err, op, id, timeout))
 		return diags
 	}
@@ -480,7 +479,7 @@ func (r *webhookSettingsResource) Delete(ctx context.Context, req resource.Delet
 	resp.Diagnostics.Append(r.withAccount(ctx, req.State, &state, timeouts.Value.Delete, defaultApplyTimeout,
 		func(ctx context.Context, client *greenwaba.Client, id int64, timeout time.Duration) diag.Diagnostics {
 			var diags diag.Diagnostics
-			err := converge(ctx, client, defaultSettings(), false)
+			err := client.Converge(ctx, defaultSettings(), false)
 			switch {
 			case greenwaba.IsAccountGone(err):
 				diags.AddWarning("GreenWaba account not found",
@@ -561,27 +560,4 @@ func (r *webhookSettingsResource) client(id types.Int64) (*greenwaba.Client, int
 		return nil, 0, diags
 	}
 	return r.data.ClientFor(id)
-}
-
-// converge brings the account to want: it reads the live settings, writes all of want only when something
-// differs (or when resend is set), then waits until GetSettings shows the new values, or shows that someone else
-// changed them. Every write reboots the account, so a no-op apply makes none.
-func converge(ctx context.Context, client *greenwaba.Client, want greenwaba.SettingsUpdate, resend bool) error {
-	live, err := client.GetSettings(ctx)
-	if err != nil {
-		return err
-	}
-	changed := want.Diff(live)
-	if len(changed) == 0 && !resend {
-		tflog.Debug(ctx, "GreenWaba settings already as planned; nothing written", map[string]any{"id_instance": logInt(client.IDInstance())})
-		return nil
-	}
-	tflog.Info(ctx, "Writing GreenWaba settings", map[string]any{
-		"id_instance": logInt(client.IDInstance()), "differing": changed, "resend_token": resend,
-	})
-	if err := client.SetSettings(ctx, want); err != nil {
-		return err
-	}
-	_, err = client.WaitForSettings(ctx, live, want)
-	return err
 }

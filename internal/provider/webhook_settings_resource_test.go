@@ -989,6 +989,8 @@ func TestAccWebhookSettings_invalidArgumentsFailAtPlan(t *testing.T) {
 	})
 }
 
+// TestAccWebhookSettings_rejectedCredentialsSayWhatToCheck: a create's first call is getStateInstance (is an
+// earlier write still applying?), so it meets the credentials first.
 func TestAccWebhookSettings_rejectedCredentialsSayWhatToCheck(t *testing.T) {
 	acc := newTestAccount(t, mockapi.Options{})
 	resource.ParallelTest(t, resource.TestCase{
@@ -998,7 +1000,7 @@ func TestAccWebhookSettings_rejectedCredentialsSayWhatToCheck(t *testing.T) {
 				Config: providerConfig(acc.baseURL, acc.id, "wrong-token") + `
 resource "greenwaba_webhook_settings" "this" {}
 `,
-				ExpectError: phrase("GreenWaba rejected the API token for instance 1101000001 (HTTP 401 to getSettings): check api_token_instance (or GREENWABA_API_TOKEN_INSTANCE)."),
+				ExpectError: phrase("GreenWaba rejected the API token for instance 1101000001 (HTTP 401 to getStateInstance): check api_token_instance (or GREENWABA_API_TOKEN_INSTANCE)."),
 			},
 			{
 				Config: fmt.Sprintf(`
@@ -1012,7 +1014,7 @@ resource "greenwaba_webhook_settings" "this" {
   id_instance = 1101009999
 }
 `, acc.baseURL),
-				ExpectError: phrase("GreenWaba does not know instance 1101009999 (HTTP 403 to getSettings): check id_instance (or GREENWABA_ID_INSTANCE), or the instance was deleted."),
+				ExpectError: phrase("GreenWaba does not know instance 1101009999 (HTTP 403 to getStateInstance): check id_instance (or GREENWABA_ID_INSTANCE), or the instance was deleted."),
 			},
 			{
 				// A fleet account's token comes from instance_tokens, so that is what the message names.
@@ -1029,7 +1031,7 @@ resource "greenwaba_webhook_settings" "this" {
   id_instance = 1101000001
 }
 `, acc.baseURL),
-				ExpectError: phrase(`GreenWaba rejected the API token for instance 1101000001 (HTTP 401 to getSettings): check instance_tokens["1101000001"].`),
+				ExpectError: phrase(`GreenWaba rejected the API token for instance 1101000001 (HTTP 401 to getStateInstance): check instance_tokens["1101000001"].`),
 			},
 		},
 	})
@@ -1498,7 +1500,7 @@ func TestConverge_logsIDInstanceAsDecimalString(t *testing.T) {
 	var out bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &out)
 	on := true
-	if err := converge(ctx, client, greenwaba.SettingsUpdate{IncomingWebhook: &on}, false); err != nil {
+	if err := client.Converge(ctx, greenwaba.SettingsUpdate{IncomingWebhook: &on}, false); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := tflogtest.MultilineJSONDecode(&out)

@@ -47,16 +47,16 @@ func (v httpURLValidator) ValidateString(ctx context.Context, req validator.Stri
 	if s == "" && v.allowEmpty {
 		return
 	}
-	if problem := CheckHTTPURL(s); problem != "" {
+	if problem := checkHTTPURL(s); problem != "" {
 		// The value itself is left out: URLs often carry credentials in their query.
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
 			fmt.Sprintf("Attribute %s %s: %s.", req.Path, v.Description(ctx), problem))
 	}
 }
 
-// CheckHTTPURL says what is wrong with s as an absolute http or https URL, or
+// checkHTTPURL says what is wrong with s as an absolute http or https URL, or
 // returns "" when nothing is. The answer never quotes s.
-func CheckHTTPURL(s string) string {
+func checkHTTPURL(s string) string {
 	if s == "" {
 		return "it is empty"
 	}
@@ -75,13 +75,21 @@ func CheckHTTPURL(s string) string {
 	return ""
 }
 
-// Duration accepts a Go duration string (such as "30s" or "2m") no shorter than least.
-func Duration(least time.Duration) validator.String { return durationValidator{least: least} }
+// PositiveDuration accepts a Go duration string (such as "30s" or "2m") greater than zero. It is for the
+// timeouts attributes, which terraform-plugin-framework-timeouts builds as plain strings; attributes of the
+// provider's own use timetypes.GoDuration, which checks the format, and AtLeast for a bound.
+func PositiveDuration() validator.String {
+	return durationValidator{least: time.Nanosecond, format: true}
+}
 
-// PositiveDuration accepts a Go duration string (such as "30s" or "2m") greater than zero.
-func PositiveDuration() validator.String { return durationValidator{least: time.Nanosecond} }
+// AtLeast accepts a duration no shorter than least. It leaves a value that is not a duration to the attribute's
+// type (timetypes.GoDuration), which reports it.
+func AtLeast(least time.Duration) validator.String { return durationValidator{least: least} }
 
-type durationValidator struct{ least time.Duration }
+type durationValidator struct {
+	least  time.Duration
+	format bool // also report a value that is not a duration
+}
 
 func (v durationValidator) Description(context.Context) string {
 	if v.least == time.Nanosecond {
@@ -97,7 +105,7 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 		return
 	}
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err == nil && d >= v.least {
+	if (err != nil && !v.format) || (err == nil && d >= v.least) {
 		return
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",

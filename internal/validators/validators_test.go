@@ -56,14 +56,15 @@ func TestHTTPURLOrEmpty(t *testing.T) {
 	}
 }
 
-func TestDuration(t *testing.T) {
-	v := Duration(time.Second)
-	for _, ok := range []string{"1s", "30s", "2m", "1h30m"} {
+func TestAtLeast(t *testing.T) {
+	v := AtLeast(time.Second)
+	// Not a duration: the attribute's type (timetypes.GoDuration) says so, not AtLeast.
+	for _, ok := range []string{"1s", "30s", "2m", "1h30m", "soon", "30", ""} {
 		if got := validate(v, types.StringValue(ok)); got != "" {
 			t.Errorf("%q rejected: %s", ok, got)
 		}
 	}
-	for _, bad := range []string{"", "soon", "30", "999ms", "-5s"} {
+	for _, bad := range []string{"999ms", "-5s", "0s"} {
 		if got := validate(v, types.StringValue(bad)); !strings.Contains(got, "at least 1s") {
 			t.Errorf("%q: got %q", bad, got)
 		}
@@ -85,7 +86,7 @@ func TestPositiveDuration(t *testing.T) {
 }
 
 func TestNullAndUnknownPass(t *testing.T) {
-	for _, v := range []validator.String{APIURL(), HTTPURLOrEmpty(), Duration(time.Second), PositiveDuration()} {
+	for _, v := range []validator.String{APIURL(), HTTPURLOrEmpty(), AtLeast(time.Second), PositiveDuration()} {
 		for _, value := range []types.String{types.StringNull(), types.StringUnknown()} {
 			if got := validate(v, value); got != "" {
 				t.Errorf("%T rejected %v: %s", v, value, got)

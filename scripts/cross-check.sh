@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Vets every package and compiles its tests (go vet, go test -c) for each release target of .goreleaser.yml
+# (its goos x goarch, less its ignore list), so code that does not build on Windows, macOS or FreeBSD fails CI
+# before a release does. Nothing runs: the tests are compiled, not executed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# list KEY prints the items of the first YAML list named KEY in .goreleaser.yml (the provider's build).
+list() {
+	awk -v key="$1:" '
+		$1 == key { inlist = 1; next }
+		inlist && $1 == "-" { gsub(/"/, "", $2); print $2; next }
+		inlist { exit }
+	' .goreleaser.yml
+}
+# ignored prints the "goos/goarch" pairs of the first ignore list.
+ignored() {
+	awk '
+		$1 == "ignore:" { inlist = 1; next }
+		inlist && $1 == "-" && $2 == "goos:" { os = $3; next }
+		inlist && $1 == "goarch:" { gsub(/"/, "", $2); print os "/" $2; next }
+		inlist { exit }
+	' .goreleaser.yml
+}
+
+mapfile -t oses < <(list goos)
+mapfile -t arches < <(list goarch)
+skip=" $(ignored | tr '\n' ' ') "
+if [ "${#oses[@]}" -eq 0 ] || [ "${#arches[@]}" -eq 0 ]; then
+	echo "cross-check: no goos/goarch found in .goreleaser.yml" >&2
+	exit 1
+fi
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+n=0
+for os in "${oses[@]}"; do
+	for arch in "${arches[@]}"; do
+		[[ $skip == *" $os/$arch "* ]] && continue
+		echo "== $os/$arch"
+		GOOS=$os GOARCH=$arch CGO_ENABLED=0 go vet ./...
+		GOOS=$os GOARCH=$arch CGO_ENABLED=0 go test -c -o "$out/" ./...
+		rm -f "$out"/*
+		n=$((n + 1))
+	done
+done
+echo "cross-check: $n targets vetted and their tests compiled"
