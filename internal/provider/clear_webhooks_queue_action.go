@@ -74,9 +74,7 @@ func (a *clearWebhooksQueueAction) Invoke(ctx context.Context, req action.Invoke
 		return
 	}
 	if a.data == nil {
-		resp.Diagnostics.AddError("Provider not configured",
-			"The greenwaba provider was not configured before greenwaba_clear_webhooks_queue ran. This is a bug "+
-				"in the provider; please report it.")
+		resp.Diagnostics.Append(notConfigured("the greenwaba_clear_webhooks_queue action"))
 		return
 	}
 	timeout, diags := cfg.Timeouts.Invoke(ctx, defaultClearTimeout)

@@ -258,8 +258,7 @@ func checkNotificationTimeout(limit, receive time.Duration, timeoutName string) 
 func (m *notificationModel) readHead(ctx context.Context, data *providerData, limit time.Duration, timeoutName string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if data == nil {
-		diags.AddError("Provider not configured", "The greenwaba provider was not configured before the notification "+
-			"queue was read. This is a bug in the provider; please report it.")
+		diags.Append(notConfigured("greenwaba_notification"))
 		return diags
 	}
 

@@ -92,9 +92,7 @@ func (d *webhookSettingsDataSource) Read(ctx context.Context, req datasource.Rea
 		return
 	}
 	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured",
-			"The greenwaba provider was not configured before the greenwaba_webhook_settings data source was read. "+
-				"This is a bug in the provider; please report it.")
+		resp.Diagnostics.Append(notConfigured("the greenwaba_webhook_settings data source"))
 		return
 	}
 	timeout, diags := m.Timeouts.Read(ctx, defaultReadTimeout)

@@ -92,9 +92,7 @@ func (l *webhookSettingsList) List(ctx context.Context, req list.ListRequest, st
 	var cfg webhookSettingsListModel
 	diags := req.Config.Get(ctx, &cfg)
 	if l.data == nil {
-		diags.AddError("Provider not configured",
-			"The greenwaba provider was not configured before the greenwaba_webhook_settings list ran. This is a "+
-				"bug in the provider; please report it.")
+		diags.Append(notConfigured("the greenwaba_webhook_settings list resource"))
 	}
 	var ids []int64
 	if !diags.HasError() {

@@ -553,11 +553,7 @@ func parseImportID(s string) (id int64, writeOnly bool, err error) {
 // client returns the API client for the account, or why there is none.
 func (r *webhookSettingsResource) client(id types.Int64) (*greenwaba.Client, int64, diag.Diagnostics) {
 	if r.data == nil {
-		var diags diag.Diagnostics
-		diags.AddError("Provider not configured",
-			"The greenwaba provider was not configured before greenwaba_webhook_settings was used. This is a bug "+
-				"in the provider; please report it.")
-		return nil, 0, diags
+		return nil, 0, diag.Diagnostics{notConfigured("greenwaba_webhook_settings")}
 	}
 	return r.data.ClientFor(id)
 }

@@ -3,6 +3,8 @@ package provider
 import (
 	"strconv"
 	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
 // Small helpers for the provider's messages.
@@ -28,4 +30,13 @@ func forInstance(id int64) string {
 		return ""
 	}
 	return " instance " + strconv.FormatInt(id, 10)
+}
+
+// notConfigured is the error of an object used before the provider was configured, what naming the object
+// ("the greenwaba_webhook_settings data source"). Terraform configures a provider before it plans, applies or reads
+// with it, so this is a bug.
+func notConfigured(what string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Provider not configured",
+		"The greenwaba provider was not configured before "+what+" was used. This is a bug in the provider; please "+
+			"report it.")
 }
