@@ -32,6 +32,10 @@ func TestAccTimeouts_errorsPointAtTheTimeoutsLine(t *testing.T) {
   timeouts = { read = "xyz" }
 }
 `, `timeouts = { read = "xyz" }(.|\n)*Attribute timeouts.read value must be a positive duration`},
+		{`data "greenwaba_webhook_settings" "live" {
+  timeouts = { read = "-1m" }
+}
+`, `timeouts = { read = "-1m" }(.|\n)*Attribute timeouts.read value must be a positive duration`},
 		{`ephemeral "greenwaba_notification" "head" {
   timeouts = { open = "0s" }
 }

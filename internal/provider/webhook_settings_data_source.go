@@ -73,7 +73,7 @@ func (d *webhookSettingsDataSource) Schema(ctx context.Context, _ datasource.Sch
 			"incoming_webhook":             computed("Whether incoming messages and files are notified (`incomingWebhook`)."),
 			"outgoing_webhook":             computed("Whether the status of sent messages is notified (`outgoingWebhook`)."),
 			"outgoing_api_message_webhook": computed("Whether messages sent through the API are notified (`outgoingAPIMessageWebhook`)."),
-			"timeouts": timeouts.AttributesWithOpts(ctx, timeouts.Opts{
+			"timeouts": dataSourceTimeouts(ctx, timeouts.Opts{
 				ReadDescription: "How long the read may take, retries included, as a duration such as `\"1m\"`. " +
 					"Defaults to `\"" + durationString(defaultReadTimeout) + "\"`.",
 			}),

@@ -226,26 +226,6 @@ func (r *webhookSettingsResource) Schema(ctx context.Context, _ resource.SchemaR
 	}
 }
 
-// positiveTimeouts is the timeouts attribute with every duration required to be positive: zero or less
-// would fail every operation it bounds. TimeoutDurations also checks the format, so it replaces the module's
-// validator rather than adding a second message for the same typo, and it reports on timeouts itself, whose
-// line Terraform can show.
-func positiveTimeouts(ctx context.Context, opts timeouts.Opts) schema.Attribute {
-	attr := timeouts.Attributes(ctx, opts)
-	block, ok := attr.(schema.SingleNestedAttribute)
-	if !ok {
-		return attr
-	}
-	for name, a := range block.Attributes {
-		if s, ok := a.(schema.StringAttribute); ok {
-			s.Validators = nil
-			block.Attributes[name] = s
-		}
-	}
-	block.Validators = append(block.Validators, validators.TimeoutDurations())
-	return block
-}
-
 // operationTimeout is the timeout of one operation (get is such as timeouts.Value.Read), def when unset. A
 // value that is not positive, stored before plans rejected it, also gives def: failing every refresh for it
 // would leave no way to repair it by changing the configuration.
