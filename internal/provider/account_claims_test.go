@@ -2,11 +2,16 @@ package provider
 
 import (
 	"fmt"
+	"math/big"
 	"os"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi"
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi/mocktest"
@@ -183,8 +188,8 @@ import {
 // account, through the provider binary (a process per provider configuration, as Terraform runs it; the
 // reattached provider of the other tests serves every configuration from one process, which aliases cannot share).
 func TestAccWebhookSettings_aliasesOnTwoAccounts(t *testing.T) {
-	if os.Getenv(resource.EnvTfAcc) == "" {
-		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
+	if os.Getenv(tfresource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test: set %s=1 to run it", tfresource.EnvTfAcc)
 	}
 	const first, second int64 = 1101000821, 1101000822
 	srv, baseURL := claimsMock(t, first, second)
@@ -215,5 +220,43 @@ resource "greenwaba_webhook_settings" "second" {
 		if info.Settings[field] != "yes" || info.SettingsWrites != 1 {
 			t.Errorf("instance %d: %s = %v after %d writes, want yes after 1", id, field, info.Settings[field], info.SettingsWrites)
 		}
+	}
+}
+
+// TestAccountClaims_rules pins which second claims of one account in one walk are the same resource planned again.
+func TestAccountClaims_rules(t *testing.T) {
+	cfgA := tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"x": tftypes.String}},
+		map[string]tftypes.Value{"x": tftypes.NewValue(tftypes.String, "a")})
+	cfgB := tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"x": tftypes.String}},
+		map[string]tftypes.Value{"x": tftypes.NewValue(tftypes.String, "b")})
+	state := tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"x": tftypes.String}},
+		map[string]tftypes.Value{"x": tftypes.NewValue(tftypes.String, "s")})
+	null := tftypes.NewValue(state.Type(), nil)
+	plan := func(cfg, prior tftypes.Value) resource.ModifyPlanRequest {
+		return resource.ModifyPlanRequest{Config: tfsdk.Config{Raw: cfg}, State: tfsdk.State{Raw: prior}}
+	}
+	id := types.NumberValue(big.NewFloat(1101000001))
+	cases := []struct {
+		name          string
+		first, second resource.ModifyPlanRequest
+		conflict      bool
+	}{
+		{"two new blocks alike", plan(cfgA, null), plan(cfgA, null), true},
+		{"two new blocks that differ", plan(cfgA, null), plan(cfgB, null), true},
+		{"an existing and a new block that differ", plan(cfgA, state), plan(cfgB, null), true},
+		{"two existing blocks that differ", plan(cfgA, state), plan(cfgB, state), true},
+		{"two existing blocks alike", plan(cfgA, state), plan(cfgA, state), true},
+		{"a replacement's create after its update", plan(cfgA, state), plan(cfgA, null), false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var c accountClaims
+			if diags := c.claim(tc.first, id, false); diags.HasError() {
+				t.Fatalf("first claim refused: %v", diags)
+			}
+			if got := c.claim(tc.second, id, false).HasError(); got != tc.conflict {
+				t.Fatalf("second claim refused = %t, want %t", got, tc.conflict)
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -33,15 +34,14 @@ func expectIdentity(id int64) statecheck.StateCheck {
 	return statecheck.ExpectIdentity(settingsAddr, map[string]knownvalue.Check{"id_instance": knownvalue.Int64Exact(id)})
 }
 
-// TestAccWebhookSettings_identityThenGeneratedConfigImportKeepsTheConsoleToken creates the resource (identity
-// in state), then imports it by identity into the configuration Terraform generates, as `terraform query
-// -generate-config-out` does for a fleet: neither token is configured, so the token is left as the account has
-// it, and the plan is a no-op import that shows no token.
-func TestAccWebhookSettings_identityThenGeneratedConfigImportKeepsTheConsoleToken(t *testing.T) {
+// TestAccWebhookSettings_identityThenGeneratedImportOfTheSameAccountFailsAtPlan creates the resource (identity in
+// state), then imports the same account by identity into the configuration Terraform generates, beside it: two
+// resources on one account, which the plan refuses (one account, one resource) before any write. That an import
+// into generated configuration leaves the account's token alone and plans nothing is proven by
+// TestAccWebhookSettingsList_adoptFleet, where no other resource manages the accounts.
+func TestAccWebhookSettings_identityThenGeneratedImportOfTheSameAccountFailsAtPlan(t *testing.T) {
 	const token = "console-token-identity-4b1e"
 	acc := consoleAccount(t, token)
-	// The first resource keeps the token out of the state, so that the plans of the import step, which show
-	// it as well, hold no token.
 	cfg := acc.woConfig(`
 resource "greenwaba_webhook_settings" "this" {
   webhook_url          = "https://hooks.example.test/wa"
@@ -64,21 +64,14 @@ resource "greenwaba_webhook_settings" "this" {
 			},
 			{
 				// greenwaba_webhook_settings.generated imports the same account by identity, into the
-				// configuration Terraform generates.
+				// configuration Terraform generates, while greenwaba_webhook_settings.this still manages it.
 				Config:          cfg,
 				ConfigVariables: woVars(token),
 				ResourceName:    settingsAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
 				GenerateConfig:  true,
-				// The step fails unless the plan is a no-op import; the generated configuration is in the plan.
-				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-					plancheck.ExpectKnownValue("greenwaba_webhook_settings.generated", tfjsonpath.New("webhook_url_token"), knownvalue.Null()),
-					plancheck.ExpectKnownValue("greenwaba_webhook_settings.generated", tfjsonpath.New("webhook_url_token_wo_revision"), knownvalue.Int64Exact(importedRevision)),
-					plancheck.ExpectKnownValue("greenwaba_webhook_settings.generated", tfjsonpath.New("webhook_url"), knownvalue.StringExact("https://hooks.example.test/wa")),
-					noSecretInPlan{token},
-				}},
+				ExpectError:     regexp.MustCompile(`GreenWaba account managed twice`),
 			},
 		},
 	})
