@@ -128,6 +128,11 @@ func (b *bench) planAtScale(ctx context.Context) error {
 					b.res.timing(fmt.Sprintf("plan.%s.%s.cpu.n%d", id, k, n), medianDuration(cpu[key{k, n, refresh}]))
 				}
 			}
+			// The floor runs the framework on our schema and nothing else, so floor / minimal is what the schema
+			// alone costs over the minimal floor: the least greenwaba / minimal can be.
+			v, samples := ratioOf(times, kindFloor, n, refresh, kindMinimal)
+			b.res.add(figure{ID: fmt.Sprintf("plan.%s.floor_minimal.n%d", id, n), Item: 1, Unit: "×", Value: ptr(v), Samples: samples,
+				Title: fmt.Sprintf("plan %s, N=%d: floor / minimal (our schema, none of our code)", mode, n)})
 			for _, p := range b.providerKinds() {
 				for _, base := range baseKinds {
 					v, samples := ratioOf(times, p, n, refresh, base)

@@ -19,7 +19,7 @@ const logRequestPrefix = "TF_LOG"
 // unrequestedLogLevels are the level variables of the provider process's loggers, set to OFF when no log is asked
 // for: the root SDK logger (terraform-plugin-go), its protocol subsystem, the framework's subsystem, and the
 // provider's own logger, named after the last part of the provider address main.go serves.
-var unrequestedLogLevels = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_GREENWABA"}
+var unrequestedLogLevels = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", providerLogLevelVar}
 
 // logsRequested reports whether environ (as os.Environ) sets any TF_LOG variable to a non-empty value: Terraform
 // treats an empty one as unset.
