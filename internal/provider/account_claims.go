@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"sync"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
@@ -24,10 +26,22 @@ type accountClaims struct {
 	claims map[int64]accountClaim
 }
 
-// accountClaim is the plan that claimed an account.
+// accountClaim is the plan that claimed an account. A fleet's walk keeps one per account until it ends, so it holds
+// a digest of the configuration, not the decoded configuration (kilobytes each).
 type accountClaim struct {
-	config tftypes.Value // the resource's configuration
-	create bool          // planned without a prior state
+	config [sha256.Size]byte // configDigest of the resource's configuration
+	create bool              // planned without a prior state
+}
+
+// configDigest identifies a configuration: SHA-256 of its msgpack encoding, which writes object attributes in
+// name order, so equal values give equal digests.
+func configDigest(v tftypes.Value) [sha256.Size]byte {
+	encoded, err := tfprotov6.NewDynamicValue(v.Type(), v)
+	if err != nil {
+		// Not for a configuration the framework decoded against its own type; the text form identifies it too.
+		return sha256.Sum256([]byte(v.String()))
+	}
+	return sha256.Sum256(encoded.MsgPack)
 }
 
 // claim records that the plan req (of a resource whose account is id) manages id, or fails on id_instance when
@@ -40,13 +54,13 @@ func (c *accountClaims) claim(req resource.ModifyPlanRequest, id types.Number, r
 		return nil
 	}
 	account := int64Of(id).ValueInt64()
-	this := accountClaim{config: req.Config.Raw, create: req.State.Raw.IsNull()}
+	this := accountClaim{config: configDigest(req.Config.Raw), create: req.State.Raw.IsNull()}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	prev, taken := c.claims[account]
 	switch {
 	case !taken:
-	case !prev.create && this.create && prev.config.Equal(this.config):
+	case !prev.create && this.create && prev.config == this.config:
 		// The create of a resource Terraform replaces, planned after its update.
 	default:
 		var diags diag.Diagnostics
