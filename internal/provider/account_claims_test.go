@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -259,4 +261,60 @@ func TestAccountClaims_rules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkAccountClaims is a walk's registry for a fleet of 1000 accounts: each op decodes the 1000 configurations
+// from their wire form, as the framework does for each plan, and claims their accounts. The registry lives until the
+// walk ends, so retained-B/account, the heap it keeps per account, adds to the provider's memory in every plan of
+// the fleet.
+//
+//	go test -run '^$' -bench AccountClaims -benchmem ./internal/provider/
+func BenchmarkAccountClaims(b *testing.B) {
+	server, err := testProviderServer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	schemas, err := server.GetProviderSchema(b.Context(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || len(schemas.Diagnostics) > 0 {
+		b.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
+	}
+	schema := schemas.ResourceSchemas["greenwaba_webhook_settings"]
+	const fleet = 1000
+	ids := make([]types.Number, fleet)
+	wire := make([]*tfprotov6.DynamicValue, fleet)
+	for i := range wire {
+		id := big.NewFloat(float64(1101000001 + i))
+		ids[i] = types.NumberValue(id)
+		wire[i] = schemaValue(b, schema, map[string]tftypes.Value{
+			"id_instance":      tftypes.NewValue(tftypes.Number, id),
+			"webhook_url":      tftypes.NewValue(tftypes.String, fmt.Sprintf("https://hooks.example.com/fleet/%d", 1101000001+i)),
+			"incoming_webhook": tftypes.NewValue(tftypes.Bool, true),
+		})
+	}
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	var retained uint64
+	for b.Loop() {
+		c := &accountClaims{}
+		for i := range wire {
+			config := decode(b, schema, wire[i])
+			req := resource.ModifyPlanRequest{Config: tfsdk.Config{Raw: config}, State: tfsdk.State{Raw: config}}
+			if diags := c.claim(req, ids[i], false); diags.HasError() {
+				b.Fatalf("claim %d: %v", i, diags)
+			}
+		}
+		b.StopTimer()
+		withRegistry := heap()
+		runtime.KeepAlive(c)
+		c = nil
+		if without := heap(); withRegistry > without {
+			retained += withRegistry - without
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(retained)/float64(b.N)/fleet, "retained-B/account")
 }
