@@ -57,6 +57,10 @@ type results struct {
 }
 
 func (r *results) add(f figure) {
+	if f.Value != nil && (math.IsNaN(*f.Value) || math.IsInf(*f.Value, 0)) {
+		// No valid sample (a median of none, a ratio over an unsampled zero): not measured, and JSON has no NaN.
+		f.Value = nil
+	}
 	if f.Status == "" {
 		switch {
 		case f.Value == nil:

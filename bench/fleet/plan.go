@@ -107,12 +107,15 @@ func (b *bench) planAtScale(ctx context.Context) error {
 		fmt.Printf("  round %d of %d done\n", r+1, b.o.rounds)
 	}
 
-	// ratioOf is the median over the rounds of p's time (or CPU) over base's in the same round.
+	// ratioOf is the median over the rounds of p's time (or CPU) over base's in the same round. A round where either
+	// is zero is left out: a provider process of a small plan can end before its CPU time is first sampled.
 	ratioOf := func(m map[key][]time.Duration, p kind, n int, refresh bool, base kind) (float64, []float64) {
 		gw, other := m[key{p, n, refresh}], m[key{base, n, refresh}]
-		rs := make([]float64, min(len(gw), len(other)))
-		for i := range rs {
-			rs[i] = gw[i].Seconds() / other[i].Seconds()
+		var rs []float64
+		for i := range min(len(gw), len(other)) {
+			if gw[i] > 0 && other[i] > 0 {
+				rs = append(rs, gw[i].Seconds()/other[i].Seconds())
+			}
 		}
 		return median(slices.Clone(rs)), rs
 	}
