@@ -30,6 +30,14 @@ func consoleAccount(t *testing.T, token string) *testAccount {
 	return acc
 }
 
+// identityImport imports testID's settings by identity into greenwaba_webhook_settings.this.
+var identityImport = fmt.Sprintf(`
+import {
+  to       = greenwaba_webhook_settings.this
+  identity = { id_instance = %d }
+}
+`, testID)
+
 func expectIdentity(id int64) statecheck.StateCheck {
 	return statecheck.ExpectIdentity(settingsAddr, map[string]knownvalue.Check{"id_instance": knownvalue.Int64Exact(id)})
 }
@@ -81,12 +89,6 @@ resource "greenwaba_webhook_settings" "this" {
 // configuration: the first plan's configuration decides the token's mode, and no import writes to the account.
 func TestAccWebhookSettings_importByIdentityModeComesFromTheConfiguration(t *testing.T) {
 	const token = "console-token-mode-8d20"
-	importBlock := fmt.Sprintf(`
-import {
-  to       = greenwaba_webhook_settings.this
-  identity = { id_instance = %d }
-}
-`, testID)
 	cases := []struct {
 		name, resource string
 		vars           bool
@@ -119,7 +121,7 @@ import {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			acc := consoleAccount(t, token)
-			hcl := importBlock + `
+			hcl := identityImport + `
 resource "greenwaba_webhook_settings" "this" {
   webhook_url      = "https://hooks.example.test/wa"
   incoming_webhook = true
@@ -155,17 +157,12 @@ func TestAccWebhookSettings_unmanagedTokenIsKeptByUpdatesAndManagedOnceConfigure
 	const token, rolled = "console-token-kept-51aa", "rolled-token-9e03"
 	acc := consoleAccount(t, token)
 	cfg := func(hcl string) string {
-		return acc.woConfig(fmt.Sprintf(`
-import {
-  to       = greenwaba_webhook_settings.this
-  identity = { id_instance = %d }
-}
-
+		return acc.woConfig(identityImport + fmt.Sprintf(`
 resource "greenwaba_webhook_settings" "this" {
   webhook_url = "https://hooks.example.test/wa"
   %s
 }
-`, testID, hcl))
+`, hcl))
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   skipBelowIdentity,
@@ -236,16 +233,23 @@ func requireIdentityCLI(t *testing.T) {
 // cliHasIdentity reports whether the CLI under test knows resource identities: Terraform or OpenTofu 1.12+.
 func cliHasIdentity(t *testing.T) bool {
 	t.Helper()
+	_, major, minor := cliMajorMinor(t)
+	return major > 1 || minor >= 12
+}
+
+// cliMajorMinor is the version of the CLI under test, as cliVersion says it ("Terraform v1.14.9"), and its major
+// and minor numbers.
+func cliMajorMinor(t *testing.T) (v string, major, minor int) {
+	t.Helper()
 	v, err := cliVersion()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var major, minor int
 	_, num, _ := strings.Cut(v, " v")
 	if _, err := fmt.Sscanf(num, "%d.%d", &major, &minor); err != nil {
 		t.Fatalf("cannot read the version of %q", v)
 	}
-	return major > 1 || minor >= 12
+	return v, major, minor
 }
 
 // stripIdentity removes every resource identity from the state in dir, as a provider without identities
@@ -289,17 +293,12 @@ func TestAccWebhookSettings_updateWithUnmanagedTokenKeepsItsFingerprint(t *testi
 	const token = "console-token-fp-77c2"
 	acc := consoleAccount(t, token)
 	config := func(extra string) string {
-		return acc.woConfig(fmt.Sprintf(`
-import {
-  to       = greenwaba_webhook_settings.this
-  identity = { id_instance = %d }
-}
-
+		return acc.woConfig(identityImport + fmt.Sprintf(`
 resource "greenwaba_webhook_settings" "this" {
   webhook_url = "https://hooks.example.test/wa"
   %s
 }
-`, testID, extra))
+`, extra))
 	}
 	requireIdentityCLI(t)
 	tf := newTerraformCLI(t, config(""))

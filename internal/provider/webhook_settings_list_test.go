@@ -45,15 +45,7 @@ func requireQueryCLI(t *testing.T) {
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
 	}
-	v, err := cliVersion()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var major, minor int
-	_, num, _ := strings.Cut(v, " v")
-	if _, err := fmt.Sscanf(num, "%d.%d", &major, &minor); err != nil {
-		t.Fatalf("cannot read the version of %q", v)
-	}
+	v, major, minor := cliMajorMinor(t)
 	if strings.HasPrefix(v, "OpenTofu ") || (major == 1 && minor < 14) {
 		t.Skipf("terraform query and actions need Terraform 1.14 or later (make testacc-tf114); the CLI here is %s", v)
 	}
