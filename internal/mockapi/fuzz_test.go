@@ -192,13 +192,13 @@ func FuzzRequest(f *testing.F) {
 			}
 		}
 		for _, tok := range fuzzTokens {
-			if !strings.HasPrefix(path, controlPrefix) && strings.Contains(out, tok) {
+			if !strings.HasPrefix(path, controlPrefix) && containsToken(out, tok) {
 				t.Fatalf("answer contains an API token: %q", out)
 			}
-			if strings.Contains(logBuf.String(), tok) {
+			if containsToken(logBuf.String(), tok) {
 				t.Fatalf("log contains an API token: %s", logBuf.String())
 			}
-			if strings.Contains(reqLog.String(), tok) {
+			if containsToken(reqLog.String(), tok) {
 				t.Fatalf("request log contains an API token: %s", reqLog.String())
 			}
 		}
@@ -206,6 +206,29 @@ func FuzzRequest(f *testing.F) {
 			t.Fatalf("invalid JSON answer: %q", out)
 		}
 	})
+}
+
+// containsToken reports whether tok appears in s as a whole value: not
+// inside a longer run of letters and digits. The mock keeps only a hash of
+// each token, so it masks a segment that is a token (an id or receipt id
+// also without its leading zeros) and shows a longer one, such as an unknown
+// id whose digits begin with a digits-only token: that id is not the token.
+func containsToken(s, tok string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], tok)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(tok)
+		if (start == 0 || !isAlnum(s[start-1])) && (end == len(s) || !isAlnum(s[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func isAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 // serveRecovering serves req and reports whether the handler aborted with
@@ -221,4 +244,23 @@ func serveRecovering(s *Server, w http.ResponseWriter, req *http.Request) (abort
 	}()
 	s.ServeHTTP(w, req)
 	return false
+}
+
+func TestContainsToken(t *testing.T) {
+	const tok = "202501020304"
+	for s, want := range map[string]bool{
+		tok:                                    true,
+		"verb=" + tok + " path=/x":             true,
+		"path=/waInstance1/getSettings/" + tok: true,
+		"idInstance=" + tok + "\n":             true,
+		"path=/waInstance2025010203040/":       false, // a longer id
+		"receipt=1" + tok:                      false,
+		"x" + tok + "y":                        false,
+		"x" + tok + "y " + tok:                 true, // the second one is whole
+		"20250102030":                          false,
+	} {
+		if got := containsToken(s, tok); got != want {
+			t.Errorf("containsToken(%q) = %v, want %v", s, got, want)
+		}
+	}
 }
