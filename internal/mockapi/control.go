@@ -60,7 +60,9 @@ func (s *Server) CreateInstance(id int64, token string) error {
 	if len(s.accounts) >= s.opts.MaxInstances {
 		return &limitError{msg: "too many accounts: the mock holds " + strconv.Itoa(s.opts.MaxInstances) + ", its limit"}
 	}
-	s.accounts[id] = newAccount(id, token, s.opts.ApplyDelay, s.opts.RebootErrors)
+	a := newAccount(id, token, s.opts.ApplyDelay, s.opts.RebootErrors)
+	s.accounts[id] = a
+	s.tokens[a.tokenHash] = struct{}{}
 	return nil
 }
 

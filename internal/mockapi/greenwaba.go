@@ -75,15 +75,15 @@ func parseAPIPath(p string) (apiPath, bool) {
 
 // forLog returns ap's path and method name for logs. The token segment is
 // always ***, and every other segment is shown only when it is what belongs
-// there (digits for the id and the receipt, a known method name) and is not
-// a token, so a token sent in the wrong place is never logged either. a is
-// the account, nil when the id is unknown; m is the method the segment
-// matched. name is the canonical method name, or *** like its segment.
-func (s *Server) forLog(ap *apiPath, m method, a *account) (path, name string) {
-	name = s.shown(ap.methodSeg, m != mUnknown, a)
+// there (digits for the id and the receipt, a known method name) and is no
+// account's token, so a token sent in the wrong place, or to another
+// account, is never logged either. m is the method the segment matched.
+// name is the canonical method name, or *** like its segment.
+func (s *Server) forLog(ap *apiPath, m method) (path, name string) {
+	name = s.shown(ap.methodSeg, m != mUnknown)
 	var b strings.Builder
 	b.WriteString("/waInstance")
-	b.WriteString(s.shown(ap.idSeg, isDigits(ap.idSeg), a))
+	b.WriteString(s.shown(ap.idSeg, isDigits(ap.idSeg)))
 	b.WriteByte('/')
 	b.WriteString(name)
 	if ap.hasToken {
@@ -91,7 +91,7 @@ func (s *Server) forLog(ap *apiPath, m method, a *account) (path, name string) {
 	}
 	if ap.hasRest {
 		b.WriteByte('/')
-		b.WriteString(s.shown(ap.rest, isDigits(ap.rest), a))
+		b.WriteString(s.shown(ap.rest, isDigits(ap.rest)))
 	}
 	if name != "" && name != masked {
 		name = methodTable[m].name
@@ -100,40 +100,30 @@ func (s *Server) forLog(ap *apiPath, m method, a *account) (path, name string) {
 }
 
 // shown is seg for logs: itself when ok and not a token, else ***.
-func (s *Server) shown(seg string, ok bool, a *account) string {
+func (s *Server) shown(seg string, ok bool) string {
 	if seg == "" {
 		return ""
 	}
-	if !ok || len(seg) > 40 || s.isToken(seg, a) {
+	if !ok || len(seg) > 40 || s.isToken(seg) {
 		return masked
 	}
 	return seg
 }
 
-// isToken reports whether seg is a's token or, when a is nil (the id is
-// unknown), any account's. A digits-only segment is also checked without its
-// leading zeros, the form in which an id or a receipt id is logged. It only
-// decides what logs show, so it need not run in constant time.
-func (s *Server) isToken(seg string, a *account) bool {
+// isToken reports whether seg is any account's token. A digits-only segment
+// is also checked without its leading zeros, the form in which an id or a
+// receipt id is logged. It only decides what logs show, so it need not run
+// in constant time. A segment that merely contains a token is a different
+// value and is shown: the mock keeps token hashes, not tokens.
+func (s *Server) isToken(seg string) bool {
 	hashes := [][sha256.Size]byte{sha256.Sum256([]byte(seg))}
 	if trimmed := strings.TrimLeft(seg, "0"); trimmed != seg && isDigits(seg) {
 		hashes = append(hashes, sha256.Sum256([]byte(trimmed)))
 	}
-	matches := func(acc *account) bool {
-		for _, h := range hashes {
-			if h == acc.tokenHash {
-				return true
-			}
-		}
-		return false
-	}
-	if a != nil {
-		return matches(a)
-	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for _, acc := range s.accounts {
-		if matches(acc) {
+	for _, h := range hashes {
+		if _, ok := s.tokens[h]; ok {
 			return true
 		}
 	}
@@ -209,14 +199,14 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	m := lookupMethod(ap.methodSeg)
 	id, ok := parseID(ap.idSeg)
 	if !ok {
-		path, _ := s.forLog(&ap, m, nil)
+		path, _ := s.forLog(&ap, m)
 		s.logRequest(r, path, 0, writeText(w, http.StatusBadRequest, "Parameter idInstance not an integer"))
 		return
 	}
 	a := s.account(id)
 	if a == nil {
-		path, _ := s.forLog(&ap, m, nil)
-		if s.isToken(ap.idSeg, nil) {
+		path, _ := s.forLog(&ap, m)
+		if s.isToken(ap.idSeg) {
 			id = 0 // the id is another account's token: not logged either
 		}
 		s.logRequest(r, path, id, writeText(w, http.StatusForbidden, "Forbidden"))
@@ -232,7 +222,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	// this one. (A call the client abandons is logged when the server
 	// notices.)
 	defer func() {
-		path, name := s.forLog(&ap, m, a)
+		path, name := s.forLog(&ap, m)
 		a.record(RequestRecord{Time: start, Verb: verbName(r.Method), Method: name, Path: path, Status: status})
 		s.logRequest(r, path, id, status)
 		if dropped != nil {

@@ -2,6 +2,7 @@ package mockapi
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -109,6 +110,7 @@ type Server struct {
 
 	mu       sync.RWMutex
 	accounts map[int64]*account
+	tokens   map[[sha256.Size]byte]struct{} // every account's token hash, for logs (isToken)
 
 	faultMu sync.Mutex
 	faults  []*Fault
@@ -146,6 +148,7 @@ func New(opts Options) *Server {
 		retry:    opts.WebhookRetry,
 		changed:  opts.changed,
 		accounts: make(map[int64]*account),
+		tokens:   make(map[[sha256.Size]byte]struct{}),
 		done:     make(chan struct{}),
 	}
 	if s.clock == nil {
