@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -110,6 +112,11 @@ func TestMaskBody(t *testing.T) {
 		{"empty token stays empty", `{"webhookUrlToken":""}`, `"webhookUrlToken":""`},
 		{"plain text with the api token", "bad url /waInstance1/getSettings/" + api, "/getSettings/***"},
 		{"broken JSON naming the key", `{"webhookUrlToken":"` + hook, "not shown"},
+		// encoding/json matches keys in any case, escapes decoded: each of these is the webhook token.
+		{"key in capitals", `{"WEBHOOKURLTOKEN":"` + hook + `"}`, `"WEBHOOKURLTOKEN":"***"`},
+		{"key with an escape", `{"webhook\u0055rlToken":"` + hook + `"}`, `"webhookUrlToken":"***"`},
+		{"key with the Kelvin sign", "{\"webhoo\u212aUrlTo\u212aen\":\"" + hook + "\"}", `":"***"`},
+		{"broken JSON with an escaped key", `{"webhook\u0055rlToken":"` + hook, "not shown"},
 	}
 	for _, tt := range tests {
 		got := maskBody([]byte(tt.body), api)
@@ -204,5 +211,37 @@ func TestReceiveNotification_rejectsTimeoutOutOfRange(t *testing.T) {
 		if _, err := c.ReceiveNotification(context.Background(), d); err == nil || !strings.Contains(err.Error(), "out of range") {
 			t.Errorf("timeout %v: err = %v", d, err)
 		}
+	}
+}
+
+// TestErrors_maskTheWebhookToken: an error quoting GreenWaba's answer masks a webhookUrlToken in it, however
+// the key is spelled, on every path an answer becomes an error: a failed status, an HTTP 200 carrying an error
+// code, and an answer without the method's shape.
+func TestErrors_maskTheWebhookToken(t *testing.T) {
+	answers := []struct {
+		name   string
+		status int
+		body   string
+	}{
+		{"HTTP 500", http.StatusInternalServerError, `{"webhookUrlToken":"` + hookToken + `"}`},
+		{"HTTP 200 carrying an error", http.StatusOK, `{"code":500,"WebhookUrlToken":"` + hookToken + `"}`},
+		{"not getSettings's shape", http.StatusOK, `{"webhook\u0055rlToken":"` + hookToken + `"}`},
+	}
+	for _, a := range answers {
+		t.Run(a.name, func(t *testing.T) {
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(a.status)
+				_, _ = io.WriteString(w, a.body)
+			}))
+			t.Cleanup(ts.Close)
+			c, _ := newTestClient(t, ts.URL, func(cfg *Config) { cfg.Retry.MaxRetries = 0 })
+			_, err := c.GetSettings(context.Background())
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if msg := err.Error(); strings.Contains(msg, hookToken) || !strings.Contains(msg, `"***"`) {
+				t.Errorf("error %q must show the answer with its webhook token masked", msg)
+			}
+		})
 	}
 }

@@ -57,7 +57,9 @@ func FuzzDecodeAnswers(f *testing.F) {
 
 // FuzzMasking: no secret survives redact, an error excerpt or a scrubbed error, in any text; and a
 // webhookUrlToken value in a JSON body never survives maskBody. Secrets holding "*" (the mask itself) or
-// white space (which an excerpt folds) are not hunted, nor ones under 4 bytes, which occur by chance.
+// white space (which an excerpt folds) are not hunted, nor ones under 4 bytes, which occur by chance. A
+// secret that only the masking's own output spells (the "…" of a cut, the keys of the body built here) is
+// not a leak.
 func FuzzMasking(f *testing.F) {
 	f.Add("apiTOKEN0123", "GET /waInstance1/getSettings/apiTOKEN0123 failed", "other")
 	f.Add("wh/tok%en?", "wh%2Ftok%25en%3F and wh/tok%25en%3F", "wh")
@@ -69,7 +71,7 @@ func FuzzMasking(f *testing.F) {
 		if got := redact(text, secret); strings.Contains(got, secret) {
 			t.Fatalf("redact kept the secret: %q", got)
 		}
-		if got := errorExcerpt([]byte(text), secret); strings.Contains(got, secret) {
+		if got := errorExcerpt([]byte(text), secret); strings.Contains(uncut(got), secret) {
 			t.Fatalf("errorExcerpt kept the secret: %q", got)
 		}
 		if got := scrub(errors.New(text), "masked-url", secret).Error(); strings.Contains(got, secret) {
@@ -77,13 +79,21 @@ func FuzzMasking(f *testing.F) {
 		}
 		tok, _ := json.Marshal(secret)
 		oth, _ := json.Marshal(other)
-		masked := `{"webhookUrl":` + string(oth) + `,"webhookUrlToken":"***"}`
+		// maskBody shows the other value decoded and encoded again: an invalid byte, escaped as \ufffd by
+		// Marshal, comes back as U+FFFD itself.
+		var decoded string
+		_ = json.Unmarshal(oth, &decoded)
+		shown, _ := json.Marshal(decoded)
+		masked := `{"webhookUrl":` + string(shown) + `,"webhookUrlToken":"***"}`
 		if strings.Contains(masked, secret) || strings.Contains(masked, string(tok[1:len(tok)-1])) {
 			return // the masked body itself spells the token: the other value, or a key such as "webhookUrl"
 		}
 		body := `{"webhookUrl":` + string(oth) + `,"webhookUrlToken":` + string(tok) + `}`
-		if got := maskBody([]byte(body)); strings.Contains(got, secret) || strings.Contains(got, string(tok[1:len(tok)-1])) {
+		if got := uncut(maskBody([]byte(body))); strings.Contains(got, secret) || strings.Contains(got, string(tok[1:len(tok)-1])) {
 			t.Fatalf("maskBody kept the webhook token: %q", got)
 		}
 	})
 }
+
+// uncut is s without the "…" that truncate adds, which can complete a secret cut short.
+func uncut(s string) string { return strings.TrimSuffix(s, "…") }

@@ -80,14 +80,16 @@ func scrub(err error, maskedURL string, secrets ...string) error {
 // maxLoggedBody bounds the body text put into a log field.
 const maxLoggedBody = 4 << 10
 
-var webhookTokenKey = []byte(`"webhookUrlToken"`)
+// webhookTokenKey is the key of the webhook token, lower-cased. encoding/json
+// matches keys without regard to case, so any spelling of it is one.
+const webhookTokenKey = "webhookurltoken"
 
-// maskBody returns body as loggable text: in JSON, every non-empty
-// webhookUrlToken value is replaced by "***"; everything is then scrubbed of
-// the given secrets and shortened.
+// maskBody returns body as loggable text: in JSON, the value of every
+// non-empty webhookUrlToken key, in any case, is replaced by "***";
+// everything is then scrubbed of the given secrets and shortened.
 func maskBody(body []byte, secrets ...string) string {
 	text := string(body)
-	if bytes.Contains(body, webhookTokenKey) {
+	if mayHoldWebhookToken(body) {
 		var v any
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber()
@@ -96,18 +98,25 @@ func maskBody(body []byte, secrets ...string) string {
 				text = string(b)
 			}
 		} else {
-			// Not JSON but mentions the key: show nothing rather than risk it.
-			text = "(body not shown: not JSON and mentions webhookUrlToken)"
+			// Not JSON but may hold the key: show nothing rather than risk it.
+			text = "(body not shown: not JSON, and it may hold a webhookUrlToken)"
 		}
 	}
 	return truncate(redact(text, secrets...), maxLoggedBody)
+}
+
+// mayHoldWebhookToken reports whether body spells the webhook token's key in
+// any case, or holds a JSON escape, which can spell it unseen
+// ("webhook\u0055rlToken").
+func mayHoldWebhookToken(body []byte) bool {
+	return bytes.Contains(body, []byte(`\u`)) || bytes.Contains(bytes.ToLower(body), []byte(webhookTokenKey))
 }
 
 func maskValue(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, val := range t {
-			if k == "webhookUrlToken" {
+			if strings.EqualFold(k, webhookTokenKey) {
 				if s, ok := val.(string); ok && s == "" {
 					continue
 				}
@@ -136,9 +145,10 @@ func truncate(s string, n int) string {
 	return s[:cut] + "…"
 }
 
-// errorExcerpt turns an answer into one short, secret-free line.
+// errorExcerpt turns an answer into one short, secret-free line, its
+// webhook token masked as in maskBody.
 func errorExcerpt(body []byte, secrets ...string) string {
-	s := redact(string(bytes.TrimSpace(body)), secrets...)
+	s := maskBody(bytes.TrimSpace(body), secrets...)
 	return strings.Join(strings.Fields(truncate(s, errorBodyShown)), " ")
 }
 

@@ -94,7 +94,7 @@ func (c *Client) decode(r request, body []byte, out any, ok func() bool) error {
 		return &APIError{Method: r.method, IDInstance: c.id, StatusCode: coded.Code, InBody: true,
 			Body: errorExcerpt(body, c.secrets(r)...), Attempts: 1}
 	}
-	return &UnexpectedAnswerError{Method: r.method, IDInstance: c.id, Body: errorExcerpt([]byte(maskBody(body)), c.secrets(r)...)}
+	return &UnexpectedAnswerError{Method: r.method, IDInstance: c.id, Body: errorExcerpt(body, c.secrets(r)...)}
 }
 
 // do runs r, paced and retried, and returns the body of its 2xx answer.
