@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httptrace"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -416,7 +418,8 @@ func TestClient_attemptTimeoutIsNotTheContexts(t *testing.T) {
 	}
 
 	c, _ = newTestClient(t, ts.URL, func(cfg *Config) { cfg.RequestTimeout = time.Minute })
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	// Long enough for the first attempt to start on a loaded machine.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	_, err = c.GetSettings(ctx)
 	if !errors.As(err, &ae) || ae.TimedOut || !errors.Is(err, context.DeadlineExceeded) {
@@ -599,7 +602,8 @@ func TestWaitForSettings_reportsDifferingFieldsWhenNotConverged(t *testing.T) {
 	// A 5xx during the wait must not end it early.
 	addFault(t, srv, mockapi.Fault{Method: "getSettings", Status: 500, Count: 2})
 
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	// Long enough for a read to succeed after the two 500s on a loaded machine; the wait lasts all of it.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	s, err := c.WaitForSettings(ctx, nil, want)
 	var nc *NotConvergedError
@@ -792,8 +796,11 @@ func TestClient_secretsNeverInErrorsOrLogs(t *testing.T) {
 	if _, err := c.GetSettings(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	for name, run := range paths {
-		err := run()
+	for _, name := range slices.Sorted(maps.Keys(paths)) {
+		err := paths[name]()
+		// A fault the path armed but did not meet (an attempt that timed out before it reached the mock) must
+		// not answer the next path's call.
+		srv.ClearFaults()
 		if err == nil {
 			t.Errorf("%s: no error", name)
 			continue
