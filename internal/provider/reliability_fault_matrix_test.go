@@ -2,8 +2,10 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -81,16 +83,18 @@ var matrixFaults = []matrixFault{
 	{name: "processed 500", faults: burst(true, 500)},
 	{name: "processed 502", faults: burst(true, 502)},
 	{name: "processed drop", faults: oneFault(mockapi.Fault{Drop: true, Processed: true})},
-	// A gateway answered 504 at once; GreenWaba takes the call 1.5 s later, after the provider's first check
-	// found nothing. The check keeps asking for request_timeout, so the write is not sent twice (issue 18).
-	{name: "504, processed later", faults: oneFault(mockapi.Fault{Status: 504, ProcessAfterMs: 1500})},
+	// A gateway answered 504 at once; GreenWaba takes the call 1 s later, after the provider's first check
+	// found nothing. The check keeps asking for request_timeout (2 s, at the account's pace of one call a
+	// second), so the write is not sent twice (issue 18).
+	{name: "504, processed later", faults: oneFault(mockapi.Fault{Status: 504, ProcessAfterMs: 1000})},
 	// GreenWaba slow to take the call: the mock takes it after the client gave up. The provider's check (D20)
 	// keeps asking for another request_timeout, so it sees the late write and does not write again.
 	{name: "slower than request_timeout", faults: oneFault(mockapi.Fault{DelayMs: 3000})},
 	// GreenWaba took the call at once and answered too late.
 	{name: "processed, answered after request_timeout", faults: oneFault(mockapi.Fault{DelayMs: 3000, Processed: true})},
-	// The reboot's 400s do not use up max_retries (D18): the reboot case runs with max_retries = 0.
-	{name: "reboot 400s", reboot: true, opts: mockapi.Options{RebootErrors: true, ApplyDelay: 3 * time.Second}},
+	// The reboot's 400s do not use up max_retries (D18): the reboot case runs with max_retries = 0. The reboot
+	// would last an hour; it ends when the operation has met a 400.
+	{name: "reboot 400s", reboot: true, opts: mockapi.Options{RebootErrors: true, ApplyDelay: time.Hour}},
 	{name: "200 carrying an error", faults: oneFault(mockapi.Fault{Status: 200, Body: json.RawMessage(`{"code":500,"description":"Internal Server Error"}`)}),
 		failsWith: func(op matrixOp) *regexp.Regexp {
 			return phrase("GreenWaba " + op.method + " for instance 1101000001 answered HTTP 200 carrying error 500 " +
@@ -119,6 +123,32 @@ func (c *offsetClock) skip(d time.Duration) {
 	c.offset += d
 	c.mu.Unlock()
 }
+
+// onRequest is a mock logger that calls do with the status and the logged path (token masked) of every
+// GreenWaba call the mock answers. The mock logs a call before the client can see its answer, so what do
+// changes in the mock holds for the client's next call.
+type onRequest func(status int64, path string)
+
+func (h onRequest) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h onRequest) Handle(_ context.Context, r slog.Record) error {
+	var status int64
+	var path string
+	r.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case "status":
+			status = a.Value.Int64()
+		case "path":
+			path = a.Value.String()
+		}
+		return true
+	})
+	h(status, path)
+	return nil
+}
+
+func (h onRequest) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h onRequest) WithGroup(string) slog.Handler      { return h }
 
 // matrixConfig is the account's provider with short request timeouts and f's max_retries, and hcl: retries
 // enough for a three-fault burst, or none for the reboot, whose 400s must not need them.
@@ -176,6 +206,14 @@ func runMatrixCase(t *testing.T, op matrixOp, f matrixFault) {
 	opts := f.opts
 	opts.Clock = clock
 	opts.LongPollCap = 50 * time.Millisecond
+	if f.reboot {
+		// The reboot ends once the operation has met its 400, however long the CLI took to make the call.
+		opts.Logger = slog.New(onRequest(func(status int64, _ string) {
+			if status == http.StatusBadRequest {
+				clock.skip(2 * time.Hour)
+			}
+		}))
+	}
 	acc := newTestAccount(t, opts)
 	short := f.name == "write never visible"
 	cfgA := matrixConfig(acc, f, matrixResource(hookURL, short))
@@ -192,9 +230,8 @@ func runMatrixCase(t *testing.T, op matrixOp, f matrixFault) {
 			if op.name == "data source" {
 				body = `{"incomingWebhook":"no"}`
 			}
-			// A 3 s reboot, longer than the read's retries could last with max_retries = 4 (test backoff 0.1 s
-			// doubling, 1.5 s in all), and it has none.
-			if err := acc.srv.SetApplyDelay(acc.id, 3*time.Second); err != nil {
+			// The reboot lasts until the read meets it.
+			if err := acc.srv.SetApplyDelay(acc.id, time.Hour); err != nil {
 				t.Fatal(err)
 			}
 			rawWrite(t, acc, body)

@@ -1,10 +1,15 @@
 package provider
 
 import (
+	"errors"
+	"log/slog"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/greenwaba/terraform-provider-greenwaba/internal/mockapi"
 )
@@ -40,7 +45,15 @@ resource "greenwaba_webhook_settings" "this" {
 // GreenWaba applies its write; an apply at once after it finds the account still starting, waits, and says that
 // no new write was sent when its own timeout ends first. The apply after that, given time, writes nothing either.
 func TestAccWebhookSettings_applyDuringAnEarlierWritesRebootWritesNothing(t *testing.T) {
-	acc := newTestAccount(t, mockapi.Options{ApplyDelay: 10 * time.Second})
+	// The first write applies only once step 3 has found the account starting, however long the CLI takes.
+	clock := &offsetClock{}
+	var step3, waited atomic.Bool
+	acc := newTestAccount(t, mockapi.Options{ApplyDelay: time.Hour, Clock: clock,
+		Logger: slog.New(onRequest(func(_ int64, path string) {
+			if step3.Load() && strings.Contains(path, "/getStateInstance/") && !waited.Swap(true) {
+				clock.skip(2 * time.Hour) // this call's answer, "starting", was made before
+			}
+		}))})
 	cfg := func(timeout string) string {
 		return acc.config(`
 resource "greenwaba_webhook_settings" "this" {
@@ -57,10 +70,23 @@ resource "greenwaba_webhook_settings" "this" {
 			{Config: cfg("2s"), ExpectError: phrase("The create timeout is 2s: raise timeouts.create")},
 			{Config: cfg("2s"), ExpectError: phrase("An earlier webhook settings write is still being applied")},
 			{
+				PreConfig: func() {
+					step3.Store(true)
+					// Later writes (the post-test destroy's) apply at once; the pending one still waits.
+					if err := acc.srv.SetApplyDelay(acc.id, 0); err != nil {
+						t.Fatal(err)
+					}
+				},
 				Config: cfg("30s"),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					acc.live(map[string]any{"webhookUrl": "https://hooks.example.test/wa"}),
 					acc.writes(1),
+					func(*terraform.State) error {
+						if !waited.Load() {
+							return errors.New("step 3 never asked whether the account was starting")
+						}
+						return nil
+					},
 				),
 			},
 		},
