@@ -3,8 +3,10 @@ package mockapi
 import (
 	"encoding/json"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -258,5 +260,46 @@ func TestRequestLogIsBounded(t *testing.T) {
 	recs := a.requests()
 	if len(recs) != maxRequestLog || recs[0].Status != 5 || recs[len(recs)-1].Status != maxRequestLog+4 {
 		t.Fatalf("ring: len %d first %d last %d", len(recs), recs[0].Status, recs[len(recs)-1].Status)
+	}
+}
+
+// TestOnRequest_seesEachCallAsLoggedBeforeItsAnswer: the hook gets every call to an account as the request log
+// records it, and has it before the client has the answer.
+func TestOnRequest_seesEachCallAsLoggedBeforeItsAnswer(t *testing.T) {
+	t.Parallel()
+	var (
+		mu   sync.Mutex
+		seen []RequestRecord
+	)
+	m := newMock(t, Options{OnRequest: func(id int64, r RequestRecord) {
+		mu.Lock()
+		defer mu.Unlock()
+		if id == testID {
+			seen = append(seen, r)
+		}
+	}})
+	for _, call := range []struct{ verb, method string }{
+		{"GET", "getSettings"}, {"GET", "getStateInstance"}, {"DELETE", "deleteNotification"},
+	} {
+		path := api(call.method)
+		if call.method == "deleteNotification" {
+			path = api(call.method, "7")
+		}
+		m.do(call.verb, path, "")
+		mu.Lock()
+		got := slices.Clone(seen)
+		mu.Unlock()
+		if len(got) == 0 || got[len(got)-1].Method != call.method {
+			t.Fatalf("after %s %s answered, the hook had %+v", call.verb, call.method, got)
+		}
+	}
+	recs, err := m.srv.Requests(testID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(recs, seen) {
+		t.Errorf("hook saw %+v, request log has %+v", seen, recs)
 	}
 }

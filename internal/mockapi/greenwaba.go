@@ -223,8 +223,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	// notices.)
 	defer func() {
 		path, name := s.forLog(&ap, m)
-		a.record(RequestRecord{Time: start, Verb: verbName(r.Method), Method: name, Path: path, Status: status})
+		rec := RequestRecord{Time: start, Verb: verbName(r.Method), Method: name, Path: path, Status: status}
+		a.record(rec)
 		s.logRequest(r, path, id, status)
+		if s.opts.OnRequest != nil {
+			s.opts.OnRequest(id, rec)
+		}
 		if dropped != nil {
 			_ = dropped.Close()
 		}

@@ -42,6 +42,12 @@ type Options struct {
 	// the empty-queue null without waiting 5 s.
 	LongPollCap time.Duration
 
+	// OnRequest, when set, is called with each GreenWaba call to an existing
+	// account as its request log records it, before the client can see the
+	// answer: what it changes in the mock (the clock) holds for the client's
+	// next call. It must not call the Server back.
+	OnRequest func(idInstance int64, r RequestRecord)
+
 	// Test hooks, set before the server starts.
 	readHeaderTimeout time.Duration // Start's ReadHeaderTimeout; 0 => defaultReadHeaderTimeout
 	changed           *signal       // notified when state tests wait on changes

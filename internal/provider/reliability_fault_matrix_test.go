@@ -2,10 +2,8 @@ package provider
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -124,32 +122,6 @@ func (c *offsetClock) skip(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// onRequest is a mock logger that calls do with the status and the logged path (token masked) of every
-// GreenWaba call the mock answers. The mock logs a call before the client can see its answer, so what do
-// changes in the mock holds for the client's next call.
-type onRequest func(status int64, path string)
-
-func (h onRequest) Enabled(context.Context, slog.Level) bool { return true }
-
-func (h onRequest) Handle(_ context.Context, r slog.Record) error {
-	var status int64
-	var path string
-	r.Attrs(func(a slog.Attr) bool {
-		switch a.Key {
-		case "status":
-			status = a.Value.Int64()
-		case "path":
-			path = a.Value.String()
-		}
-		return true
-	})
-	h(status, path)
-	return nil
-}
-
-func (h onRequest) WithAttrs([]slog.Attr) slog.Handler { return h }
-func (h onRequest) WithGroup(string) slog.Handler      { return h }
-
 // matrixConfig is the account's provider with short request timeouts and f's max_retries, and hcl: retries
 // enough for a three-fault burst, or none for the reboot, whose 400s must not need them.
 func matrixConfig(acc *testAccount, f matrixFault, hcl string) string {
@@ -208,11 +180,11 @@ func runMatrixCase(t *testing.T, op matrixOp, f matrixFault) {
 	opts.LongPollCap = 50 * time.Millisecond
 	if f.reboot {
 		// The reboot ends once the operation has met its 400, however long the CLI took to make the call.
-		opts.Logger = slog.New(onRequest(func(status int64, _ string) {
-			if status == http.StatusBadRequest {
+		opts.OnRequest = func(_ int64, r mockapi.RequestRecord) {
+			if r.Status == http.StatusBadRequest {
 				clock.skip(2 * time.Hour)
 			}
-		}))
+		}
 	}
 	acc := newTestAccount(t, opts)
 	short := f.name == "write never visible"

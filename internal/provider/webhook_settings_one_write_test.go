@@ -2,8 +2,6 @@ package provider
 
 import (
 	"errors"
-	"log/slog"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -49,11 +47,11 @@ func TestAccWebhookSettings_applyDuringAnEarlierWritesRebootWritesNothing(t *tes
 	clock := &offsetClock{}
 	var step3, waited atomic.Bool
 	acc := newTestAccount(t, mockapi.Options{ApplyDelay: time.Hour, Clock: clock,
-		Logger: slog.New(onRequest(func(_ int64, path string) {
-			if step3.Load() && strings.Contains(path, "/getStateInstance/") && !waited.Swap(true) {
+		OnRequest: func(_ int64, r mockapi.RequestRecord) {
+			if step3.Load() && r.Method == "getStateInstance" && !waited.Swap(true) {
 				clock.skip(2 * time.Hour) // this call's answer, "starting", was made before
 			}
-		}))})
+		}})
 	cfg := func(timeout string) string {
 		return acc.config(`
 resource "greenwaba_webhook_settings" "this" {
